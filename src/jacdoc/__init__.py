@@ -1,0 +1,28 @@
+"""jacdoc: make PyTorch's Jacobians visible.
+
+Build a full Jacobian (:func:`jacobian`), contract it the way autograd does (:func:`vjp`,
+:func:`jvp`, :func:`einsum_subscripts`), build the analytic Jacobian of an elementwise map
+(:func:`elementwise_jacobian`), and show it as a matrix, as LaTeX or as a heatmap
+(:func:`as_matrix`, :func:`to_latex`, :func:`plot_jacobian`).
+"""
+
+from importlib.metadata import version
+
+from jacdoc.contract import as_matrix, einsum_subscripts, elementwise_jacobian, jvp, vjp
+from jacdoc.jacobian import jacobian
+from jacdoc.plot import plot_jacobian
+from jacdoc.render import to_latex
+
+__version__ = version("jacdoc")
+
+__all__ = [
+    "__version__",
+    "as_matrix",
+    "einsum_subscripts",
+    "elementwise_jacobian",
+    "jacobian",
+    "jvp",
+    "plot_jacobian",
+    "to_latex",
+    "vjp",
+]

@@ -1,0 +1,124 @@
+"""Draw a Jacobian as a heatmap of its matrix view."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import TYPE_CHECKING
+
+import torch
+
+from jacdoc._checks import check_out_ndim, check_tensor
+from jacdoc.contract import as_matrix
+
+if TYPE_CHECKING:
+    import matplotlib.axes
+
+__all__ = ["plot_jacobian"]
+
+#: Past this many rows or columns, tick labels and printed values would overlap.
+_MAX_LABELLED = 16
+
+
+def plot_jacobian(
+    J: torch.Tensor,
+    out_ndim: int,
+    ax: matplotlib.axes.Axes | None = None,
+    *,
+    annotate: bool | None = None,
+    title: str | None = None,
+    cmap: str = "RdBu_r",
+) -> matplotlib.axes.Axes:
+    """Draw ``as_matrix(J, out_ndim)`` as a heatmap, one row per output element.
+
+    The colour map diverges around zero (white), so structure shows at a glance: a diagonal for
+    an elementwise map, blocks for a matrix product, a permutation for a transpose. Thin lines
+    separate the blocks of different first output and first input indices, and tick labels name
+    each row's output index and each column's input index. The figure keeps an opaque white
+    background so it stays readable on a dark page.
+
+    Requires matplotlib (``pip install "jacdoc[plot]"``), imported only when this is called.
+
+    Parameters
+    ----------
+    J : torch.Tensor
+        A Jacobian in PyTorch's layout, ``f(x).shape + x.shape``.
+    out_ndim : int
+        How many leading dimensions of ``J`` belong to the output.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw. A new figure is made when omitted.
+    annotate : bool, optional
+        Print each value in its cell. By default only when the matrix is at most 8x8.
+    title : str, optional
+        Axes title.
+    cmap : str
+        A diverging matplotlib colour map.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    TypeError
+        If ``J`` is not a tensor or ``out_ndim`` is not an int.
+    ValueError
+        If ``out_ndim`` is out of range.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = plot_jacobian(torch.eye(4).reshape(2, 2, 2, 2), out_ndim=2)
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('input index (i, j)', 'output index (m, n)')
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['(0, 0)', '(0, 1)', '(1, 0)', '(1, 1)']
+    """
+    check_tensor(J, "J")
+    out_ndim = check_out_ndim(out_ndim, J)
+    import matplotlib.pyplot as plt
+
+    matrix = as_matrix(J, out_ndim).detach().to("cpu", torch.float64).numpy()
+    if ax is None:
+        fig = plt.figure(figsize=(4.8, 4.0), layout="constrained", facecolor="white")
+        ax = fig.add_subplot()
+    limit = float(abs(matrix).max()) if matrix.size else 0.0
+    limit = limit or 1.0  # an all-zero Jacobian still needs a colour scale
+    image = ax.imshow(matrix, cmap=cmap, vmin=-limit, vmax=limit, interpolation="nearest")
+    ax.figure.colorbar(image, ax=ax, shrink=0.8)
+
+    out_shape, in_shape = tuple(J.shape[:out_ndim]), tuple(J.shape[out_ndim:])
+    _label_axis(ax.set_yticks, out_shape, _index_names("mnopqr", out_ndim), ax.set_ylabel, "output")
+    _label_axis(ax.set_xticks, in_shape, _index_names("ijklab", J.ndim - out_ndim), ax.set_xlabel, "input")
+    for position in range(1, out_shape[0] if out_shape else 1):
+        ax.axhline(position * math.prod(out_shape[1:]) - 0.5, color="0.4", linewidth=0.8)
+    for position in range(1, in_shape[0] if in_shape else 1):
+        ax.axvline(position * math.prod(in_shape[1:]) - 0.5, color="0.4", linewidth=0.8)
+
+    if annotate is None:
+        annotate = max(matrix.shape) <= 8
+    if annotate:
+        for (r, c), value in zip(
+            itertools.product(range(matrix.shape[0]), range(matrix.shape[1])), matrix.flat
+        ):
+            shade = "white" if abs(value) > 0.6 * limit else "black"
+            ax.text(c, r, f"{value:.3g}", ha="center", va="center", color=shade, fontsize=9)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def _index_names(letters: str, ndim: int) -> str:
+    return ", ".join(letters[:ndim])
+
+
+def _label_axis(set_ticks, shape, names, set_label, side) -> None:  # type: ignore[no-untyped-def]
+    set_label(f"{side} index ({names})" if names else f"{side} (scalar)")
+    positions = list(itertools.product(*(range(size) for size in shape)))
+    if len(positions) > _MAX_LABELLED:
+        set_ticks([])
+        return
+    labels = ["(" + ", ".join(map(str, p)) + ")" if p else "()" for p in positions]
+    set_ticks(range(len(positions)), labels)
