@@ -35,11 +35,11 @@ def jacobian(
     ``mode="auto"`` picks:
 
     * forward mode when ``f(x)`` has more elements than ``x`` (a map that widens) and ``x``
-      has at least :data:`FORWARD_MIN_INPUTS` elements, since then there are fewer columns
+      has at least :data:`~jacdoc.jacobian.FORWARD_MIN_INPUTS` elements, since then there are fewer columns
       than rows to compute;
     * reverse mode otherwise: square maps, maps that narrow (a loss, a pooling layer), and
       small inputs, where the fixed cost of forward mode dominates. Up to
-      :data:`SMALL_OUTPUT` output elements (a scalar loss has one) it runs plain backward
+      :data:`~jacdoc.jacobian.SMALL_OUTPUT` output elements (a scalar loss has one) it runs plain backward
       passes; above, one backward pass vectorized with :func:`torch.vmap` over the rows of
       the identity.
 
@@ -73,7 +73,7 @@ def jacobian(
     -----
     ``x`` is left as it came: its ``.grad`` and ``requires_grad`` do not change, and nothing
     accumulates into the ``.grad`` of tensors that ``f`` closes over. It works inside
-    :func:`torch.no_grad`.
+    :class:`torch.no_grad`.
 
     Examples
     --------
