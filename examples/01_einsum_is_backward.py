@@ -27,6 +27,8 @@ import torch
 
 import jacdoc
 
+# sphinx_gallery_thumbnail_number = 1
+
 
 def f(x):
     return (x + 1) ** 2
@@ -164,5 +166,3 @@ print("VJP and JVP by einsum match autograd for a rank-(2, 1) Jacobian")
 #   Jacobian-vector product, which :func:`torch.func.jvp` computes in forward mode.
 # - For any ranks, :func:`jacdoc.einsum_subscripts` writes the string; :func:`jacdoc.vjp` and
 #   :func:`jacdoc.jvp` apply it with shape checks.
-#
-# sphinx_gallery_thumbnail_number = 1

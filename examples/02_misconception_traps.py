@@ -28,6 +28,8 @@ import torch
 
 import jacdoc
 
+# sphinx_gallery_thumbnail_number = 1
+
 
 def right_vjp(f, x, v):
     """What backward(v) accumulates into x.grad."""
@@ -196,5 +198,3 @@ assert "grad can be implicitly created only for scalar outputs" in message
 #   :func:`torch.func.jvp`. They differ whenever ``J`` is not symmetric.
 #
 # Next: :doc:`the life of .grad <03_grad_accumulation>`.
-#
-# sphinx_gallery_thumbnail_number = 1

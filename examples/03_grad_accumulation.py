@@ -19,6 +19,8 @@ import torch
 
 import jacdoc
 
+# sphinx_gallery_thumbnail_number = 1
+
 
 def f(x):
     return (x + 1) ** 2
@@ -208,5 +210,3 @@ print("h.grad with retain_grad():\n", h.grad)
 # - Only leaves keep ``.grad``; call ``retain_grad()`` to keep an intermediate's.
 #
 # Next: :doc:`one Jacobian through every PyTorch API <04_every_api>`.
-#
-# sphinx_gallery_thumbnail_number = 1

@@ -25,6 +25,8 @@ import torch.autograd.functional as AF
 
 import jacdoc
 
+# sphinx_gallery_thumbnail_number = 1
+
 torch.manual_seed(0)
 A = torch.randn(4, 2)
 x = torch.randn(2, 3)
@@ -156,5 +158,3 @@ print("every API reproduced J, vᵀJ and J·t")
 # - ``jacrev`` is ``vmap`` over VJPs (one per output entry), ``jacfwd`` is ``vmap`` over JVPs
 #   (one per input entry). :doc:`05_cross_checks` checks them against finite differences and
 #   symbols, and :doc:`06_cost` measures what each costs.
-#
-# sphinx_gallery_thumbnail_number = 1

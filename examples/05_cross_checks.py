@@ -22,6 +22,8 @@ import torch
 
 import jacdoc
 
+# sphinx_gallery_thumbnail_number = 1
+
 torch.manual_seed(0)
 A = torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64)
 functions = {
@@ -145,5 +147,3 @@ print("sympy and autograd agree on the Jacobian of A @ x")
 #   steps lose to rounding, larger ones to truncation.
 # - sympy differentiates the definition ``dy_mn / dx_ij`` entry by entry, with no layout to
 #   get wrong, and agrees with PyTorch's outputs-first tensor.
-#
-# sphinx_gallery_thumbnail_number = 1

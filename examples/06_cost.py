@@ -23,6 +23,8 @@ import torch.autograd.functional as AF
 
 import jacdoc
 
+# sphinx_gallery_thumbnail_number = 1
+
 threads = torch.get_num_threads()
 torch.set_num_threads(1)
 
@@ -184,5 +186,3 @@ torch.set_num_threads(threads)
 # - Reverse mode for few outputs, forward mode for few inputs.
 #
 # Next: :doc:`batches and second derivatives <07_batches_and_hessians>`.
-#
-# sphinx_gallery_thumbnail_number = 1

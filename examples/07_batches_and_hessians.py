@@ -18,6 +18,8 @@ import torch
 
 import jacdoc
 
+# sphinx_gallery_thumbnail_number = 1
+
 torch.manual_seed(0)
 W = torch.randn(2, 3)
 X = torch.randn(4, 3)  # a batch: 4 samples of 3 features
@@ -130,5 +132,3 @@ torch.testing.assert_close(H, jacdoc.elementwise_jacobian(6 * (x + 1)))
 #   when samples do not interact.
 # - A Hessian is the Jacobian of the gradient: ``jacfwd(jacrev(g))``, or
 #   :func:`torch.func.hessian`, in the same outputs-first layout.
-#
-# sphinx_gallery_thumbnail_number = 1

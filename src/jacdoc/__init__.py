@@ -9,7 +9,7 @@ Build a full Jacobian (:func:`jacobian`), contract it the way autograd does (:fu
 from importlib.metadata import version
 
 from jacdoc.contract import as_matrix, einsum_subscripts, elementwise_jacobian, jvp, vjp
-from jacdoc.jacobian import jacobian
+from jacdoc.autodiff import jacobian
 from jacdoc.plot import plot_jacobian
 from jacdoc.render import to_latex
 

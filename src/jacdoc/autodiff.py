@@ -35,11 +35,11 @@ def jacobian(
     ``mode="auto"`` picks:
 
     * forward mode when ``f(x)`` has more elements than ``x`` (a map that widens) and ``x``
-      has at least :data:`~jacdoc.jacobian.FORWARD_MIN_INPUTS` elements, since then there are fewer columns
+      has at least :data:`~jacdoc.autodiff.FORWARD_MIN_INPUTS` elements, since then there are fewer columns
       than rows to compute;
     * reverse mode otherwise: square maps, maps that narrow (a loss, a pooling layer), and
       small inputs, where the fixed cost of forward mode dominates. Up to
-      :data:`~jacdoc.jacobian.SMALL_OUTPUT` output elements (a scalar loss has one) it runs plain backward
+      :data:`~jacdoc.autodiff.SMALL_OUTPUT` output elements (a scalar loss has one) it runs plain backward
       passes; above, one backward pass vectorized with :func:`torch.vmap` over the rows of
       the identity.
 
@@ -102,11 +102,16 @@ def jacobian(
         x_in = x.detach().requires_grad_(True)
         out = _call(f, x_in)
         if mode == "auto":
-            widens = out.numel() > x.numel() >= FORWARD_MIN_INPUTS
-            mode = "forward" if widens else "reverse"
+            mode = choose_mode(out.numel(), x.numel())
         if mode == "reverse":
             return _reverse(out, x_in)
     return _forward(f, x)
+
+
+def choose_mode(out_numel: int, in_numel: int) -> str:
+    """The mode ``jacobian(mode="auto")`` uses for these sizes: "forward" or "reverse"."""
+    widens = out_numel > in_numel >= FORWARD_MIN_INPUTS
+    return "forward" if widens else "reverse"
 
 
 def _call(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
