@@ -27,7 +27,7 @@ HTML = BUILD / "html"
 # Everything the site build generates, removed by --clean.
 GENERATED = [BUILD, DOCS / "auto_examples", DOCS / "gen_modules"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-SPHINX_ARGS = ["-b", "html", "-n", "-W", "--keep-going", "-T", str(DOCS), str(HTML)]
+SPHINX_ARGS = ["-b", "html", "-d", str(BUILD / "doctrees"), "-n", "-W", "--keep-going", "-T", str(DOCS), str(HTML)]
 
 
 def fingerprint(*paths: Path) -> str:

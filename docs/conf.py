@@ -6,6 +6,7 @@ import os
 import sys
 from importlib.metadata import version as _version
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import mathjax
 
@@ -66,7 +67,8 @@ html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL") or os.environ.get("JA
 if html_baseurl:
     extensions.append("sphinx_sitemap")
     sitemap_url_scheme = "{link}"
-notfound_urls_prefix = None  # relative links, so the 404 page works under any path
+# The 404 page is served at any depth, so its links are root-relative, under the site's path.
+notfound_urls_prefix = urlsplit(html_baseurl).path or "/"
 
 # -- Math: MathJax served by the site itself ------------------------------------------------
 # MathJax 3.2.2 comes from the django-static-mathjax wheel (pinned in constraints.txt); the
@@ -154,4 +156,5 @@ copybutton_exclude = ".linenos, .gp, .go"
 
 
 def setup(app):  # noqa: ANN001, ANN201
+    app.connect("doctree-resolved", jacdoc_docs.describe_thumbnails)
     app.connect("build-finished", jacdoc_docs.normalize_zips)

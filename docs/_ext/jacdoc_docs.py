@@ -113,6 +113,26 @@ def write_inventory(path: Path, project: str, names: dict[str, dict[str, str]]) 
     return str(path)
 
 
+# -- Alt text for gallery thumbnails -----------------------------------------------------
+
+
+def describe_thumbnails(app: Any, doctree: Any, docname: str) -> None:
+    """Give each gallery thumbnail the title of its example as alt text.
+
+    sphinx-gallery leaves thumbnail alt text empty; a screen reader then announces nothing for
+    the picture, and an image that fails to load leaves a blank box.
+    """
+    from docutils import nodes
+
+    for image in doctree.findall(nodes.image):
+        name = Path(image["uri"]).name
+        if image.get("alt") or not name.startswith("sphx_glr_") or "_thumb." not in name:
+            continue
+        example = name.removeprefix("sphx_glr_").rsplit("_thumb.", 1)[0]
+        title = app.env.titles.get(f"{app.config.sphinx_gallery_conf['gallery_dirs']}/{example}")
+        image["alt"] = f"Thumbnail of the example: {title.astext() if title else example}"
+
+
 # -- Reproducible downloads ---------------------------------------------------------------
 
 
