@@ -27,7 +27,9 @@ HTML = BUILD / "html"
 # Everything the site build generates, removed by --clean.
 GENERATED = [BUILD, DOCS / "auto_examples", DOCS / "gen_modules"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-SPHINX_ARGS = ["-b", "html", "-d", str(BUILD / "doctrees"), "-n", "-W", "--keep-going", "-T", str(DOCS), str(HTML)]
+SPHINX_ARGS = [
+    "-b", "html", "-d", str(BUILD / "doctrees"), "-n", "-W", "--keep-going", "-T", str(DOCS), str(HTML)
+]
 
 
 def fingerprint(*paths: Path) -> str:
@@ -36,7 +38,7 @@ def fingerprint(*paths: Path) -> str:
     for path in paths:
         files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
         for file in files:
-            digest.update(str(file.relative_to(ROOT)).encode())
+            digest.update(file.relative_to(path if path.is_dir() else path.parent).as_posix().encode())
             digest.update(file.read_bytes())
     return digest.hexdigest()
 
@@ -66,12 +68,16 @@ if torch.version.cuda or cuda:
 """
 
 
+def built_from_other_source(build: Path, source: str) -> bool:
+    """Whether ``build`` holds outputs made from a src/jacdoc other than ``source``."""
+    stamp = build / "jacdoc-source.sha256"
+    return build.exists() and (not stamp.exists() or stamp.read_text() != source)
+
+
 def build_site(session: nox.Session, *, clean: bool) -> None:
     """Build the HTML site, from scratch when asked to or when src/jacdoc changed."""
-    stamp = BUILD / "jacdoc-source.sha256"
     source = fingerprint(ROOT / "src" / "jacdoc")
-    built_from = stamp.read_text() if stamp.exists() else None
-    if not clean and BUILD.exists() and built_from != source:
+    if not clean and built_from_other_source(BUILD, source):
         # Neither sphinx-gallery nor the notebook cache notices a change in the package the
         # pages import, so their outputs would silently go stale.
         session.log("src/jacdoc changed since the last build: rebuilding from scratch.")
@@ -80,7 +86,8 @@ def build_site(session: nox.Session, *, clean: bool) -> None:
         for path in GENERATED:
             shutil.rmtree(path, ignore_errors=True)
     BUILD.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(source)  # what the outputs below are built from, even if the build fails
+    # Record what the outputs are built from before building, so a failed build counts too.
+    (BUILD / "jacdoc-source.sha256").write_text(source)
     session.run("sphinx-build", *SPHINX_ARGS)
     session.log(f"Site built: open {HTML / 'index.html'}")
 
@@ -118,6 +125,20 @@ def serve(session: nox.Session) -> None:
         "sphinx-autobuild", *SPHINX_ARGS, "--watch", "src", "--watch", "examples",
         "--re-ignore", r"auto_examples|gen_modules|jupyter_execute",
     )
+
+
+@nox.session(default=False)
+def reproducible(session: nox.Session) -> None:
+    """Build the site twice, from two copies in different folders, and compare every byte."""
+    install(session, "docs", "test")
+    session.run("pytest", "tests/site/test_reproducible.py", "-s", "-p", "no:cacheprovider")
+
+
+@nox.session(default=False)
+def bench_build(session: nox.Session) -> None:
+    """Time clean, no-op and one-example rebuilds against running the examples by hand."""
+    install(session, "docs")
+    session.run("python", "benchmarks/bench_build.py")
 
 
 @nox.session(default=False)

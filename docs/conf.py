@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import sys
 from importlib.metadata import version as _version
 from pathlib import Path
@@ -26,7 +27,6 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
-    "sphinx.ext.viewcode",
     "sphinx_gallery.gen_gallery",
     "myst_nb",
     "sphinx_copybutton",
@@ -55,11 +55,18 @@ html_css_files = ["jacdoc.css"]
 html_favicon = "_static/favicon.svg"
 html_last_updated_fmt = None
 html_copy_source = False
-html_theme_options = {
-    "source_repository": "https://github.com/jacdoc/jacdoc/",
-    "source_branch": "main",
-    "source_directory": "docs/",
-}
+# "View source" and "edit" links need the real repository, which only the host knows: GitHub
+# Actions sets GITHUB_SERVER_URL and GITHUB_REPOSITORY, Read the Docs READTHEDOCS_GIT_CLONE_URL.
+_repository = os.environ.get("READTHEDOCS_GIT_CLONE_URL", "").removesuffix(".git") or (
+    f"{os.environ['GITHUB_SERVER_URL']}/{os.environ['GITHUB_REPOSITORY']}"
+    if "GITHUB_REPOSITORY" in os.environ and "GITHUB_SERVER_URL" in os.environ
+    else ""
+)
+html_theme_options = (
+    {"source_repository": f"{_repository}/", "source_branch": "main", "source_directory": "docs/"}
+    if _repository.startswith("https://")
+    else {}
+)
 # The public address comes from the host: Read the Docs sets READTHEDOCS_CANONICAL_URL, and the
 # GitHub Pages workflow sets JACDOC_BASE_URL. A local build has no public address, so it gets
 # neither a canonical link nor a sitemap (whose entries must be absolute URLs).
@@ -99,16 +106,16 @@ _INV = DOCS / "_build" / "inventories"
 intersphinx_mapping = {
     "python": (
         "https://docs.python.org/3/",
-        jacdoc_docs.write_inventory(_INV / "python.inv", "Python", jacdoc_docs.PYTHON_NAMES),
+        jacdoc_docs.inventory(_INV, "python", platform.python_version(), jacdoc_docs.python_names),
     ),
     "torch": (
         "https://docs.pytorch.org/docs/stable/",
-        jacdoc_docs.write_inventory(_INV / "torch.inv", "PyTorch", jacdoc_docs.torch_names()),
+        jacdoc_docs.inventory(_INV, "torch", _version("torch"), jacdoc_docs.torch_names),
     ),
     "matplotlib": (
         "https://matplotlib.org/stable/",
-        jacdoc_docs.write_inventory(
-            _INV / "matplotlib.inv", "Matplotlib", jacdoc_docs.matplotlib_names()
+        jacdoc_docs.inventory(
+            _INV, "matplotlib", _version("matplotlib"), jacdoc_docs.matplotlib_names
         ),
     ),
 }

@@ -9,6 +9,7 @@ import os
 import zipfile
 import zlib
 from pathlib import Path
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -27,6 +28,10 @@ def reset_torch(gallery_conf: dict[str, Any], fname: str) -> None:
 # pytorch.org and matplotlib.org, we write small inventories ourselves: the names we use or that
 # the installed packages define, mapped to the URL pattern each site uses. Links still point to
 # the real documentation; only the lookup is local.
+
+def python_names() -> dict[str, dict[str, str]]:
+    return PYTHON_NAMES
+
 
 PYTHON_NAMES = {
     "py:function": {"callable": "library/functions.html#callable"},
@@ -95,8 +100,22 @@ def matplotlib_names() -> dict[str, dict[str, str]]:
     return names
 
 
-def write_inventory(path: Path, project: str, names: dict[str, dict[str, str]]) -> str:
-    """Write a Sphinx objects.inv (version 2) and return its path as a string."""
+def inventory(
+    folder: Path, project: str, version: str, names: Callable[[], dict[str, dict[str, str]]]
+) -> str:
+    """The path of an inventory for this project and version, written only if missing.
+
+    Listing torch's and matplotlib's names means importing them, about 3 s; keyed by version,
+    the file is made once and every later build, a no-op rebuild included, skips that.
+    """
+    path = folder / f"{project}-{version}.inv"
+    if not path.exists():
+        write_inventory(path, project, names())
+    return str(path)
+
+
+def write_inventory(path: Path, project: str, names: dict[str, dict[str, str]]) -> None:
+    """Write a Sphinx objects.inv (version 2)."""
     lines = [
         f"{name} {role} 1 {uri} -"
         for role, entries in sorted(names.items())
@@ -110,7 +129,6 @@ def write_inventory(path: Path, project: str, names: dict[str, dict[str, str]]) 
     path.parent.mkdir(parents=True, exist_ok=True)
     body = zlib.compress(("\n".join(lines) + "\n").encode())
     path.write_bytes(header.encode() + body)
-    return str(path)
 
 
 # -- Alt text for gallery thumbnails -----------------------------------------------------
