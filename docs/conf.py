@@ -74,6 +74,7 @@ html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL") or os.environ.get("JA
 if html_baseurl:
     extensions.append("sphinx_sitemap")
     sitemap_url_scheme = "{link}"
+    sitemap_excludes = ["404.html", "search.html", "genindex.html", "py-modindex.html"]
 # The 404 page is served at any depth, so its links are root-relative, under the site's path.
 notfound_urls_prefix = urlsplit(html_baseurl).path or "/"
 
