@@ -28,7 +28,16 @@ HTML = BUILD / "html"
 GENERATED = [BUILD, DOCS / "auto_examples", DOCS / "gen_modules"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 SPHINX_ARGS = [
-    "-b", "html", "-d", str(BUILD / "doctrees"), "-n", "-W", "--keep-going", "-T", str(DOCS), str(HTML)
+    "-b",
+    "html",
+    "-d",
+    str(BUILD / "doctrees"),
+    "-n",
+    "-W",
+    "--keep-going",
+    "-T",
+    str(DOCS),
+    str(HTML),
 ]
 
 
@@ -38,7 +47,9 @@ def fingerprint(*paths: Path) -> str:
     for path in paths:
         files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
         for file in files:
-            digest.update(file.relative_to(path if path.is_dir() else path.parent).as_posix().encode())
+            digest.update(
+                file.relative_to(path if path.is_dir() else path.parent).as_posix().encode()
+            )
             digest.update(file.read_bytes())
     return digest.hexdigest()
 
@@ -122,8 +133,14 @@ def serve(session: nox.Session) -> None:
     install(session, "docs")
     session.install("-c", "constraints.txt", "sphinx-autobuild")
     session.run(
-        "sphinx-autobuild", *SPHINX_ARGS, "--watch", "src", "--watch", "examples",
-        "--re-ignore", r"auto_examples|gen_modules|jupyter_execute",
+        "sphinx-autobuild",
+        *SPHINX_ARGS,
+        "--watch",
+        "src",
+        "--watch",
+        "examples",
+        "--re-ignore",
+        r"auto_examples|gen_modules|jupyter_execute",
     )
 
 

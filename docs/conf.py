@@ -14,7 +14,7 @@ import mathjax
 DOCS = Path(__file__).parent
 sys.path.insert(0, str(DOCS / "_ext"))
 
-import jacdoc_docs  # noqa: E402
+import jacdoc_docs
 
 project = "jacdoc"
 author = "The jacdoc developers"
@@ -163,6 +163,6 @@ nb_merge_streams = True
 copybutton_exclude = ".linenos, .gp, .go"
 
 
-def setup(app):  # noqa: ANN001, ANN201
+def setup(app):
     app.connect("doctree-resolved", jacdoc_docs.describe_thumbnails)
     app.connect("build-finished", jacdoc_docs.normalize_zips)

@@ -88,7 +88,9 @@ torch.testing.assert_close(jacdoc.vjp(v, J), x.grad)
 fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), layout="constrained", facecolor="white")
 for ax, data, title in [(axes[0], v, "v = dL/dy (output shape)"), (axes[2], x.grad, "x.grad")]:
     ax.imshow(data.log10().numpy(), cmap="Blues", vmin=-1, vmax=4.5)
-    for (r, c), value in zip([(0, 0), (0, 1), (1, 0), (1, 1)], data.flatten().tolist()):
+    for (r, c), value in zip(
+        [(0, 0), (0, 1), (1, 0), (1, 1)], data.flatten().tolist(), strict=True
+    ):
         ax.text(c, r, f"{value:g}", ha="center", va="center", fontsize=12)
     ax.set_title(title)
     ax.set_xticks([0, 1])

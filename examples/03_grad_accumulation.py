@@ -92,6 +92,7 @@ except AttributeError as error:
     print(message)
 assert "'NoneType' object has no attribute 'zero_'" in message
 
+
 # %%
 # ``None`` and zeros are not the same to an optimizer
 # ---------------------------------------------------
@@ -127,8 +128,13 @@ values = [value for _, value in history]
 fig, ax = plt.subplots(figsize=(8, 3.6), layout="constrained", facecolor="white")
 ax.plot(range(len(values)), [float("nan") if v is None else v for v in values], "o-", ms=8)
 for step, value in enumerate(values):
-    ax.annotate("None" if value is None else f"{value:g}", (step, value or 0.0),
-                textcoords="offset points", xytext=(0, 10), ha="center")
+    ax.annotate(
+        "None" if value is None else f"{value:g}",
+        (step, value or 0.0),
+        textcoords="offset points",
+        xytext=(0, 10),
+        ha="center",
+    )
 ax.set_xticks(range(len(labels)), labels, rotation=20)
 ax.set_ylim(-1, 10)
 ax.set_ylabel("x.grad[0, 0]")

@@ -45,7 +45,7 @@ def one_vjp(f, x):
 
 
 strategies = {
-    "row loop (autograd.functional.jacobian)": lambda f, x: AF.jacobian(f, x),
+    "row loop (autograd.functional.jacobian)": AF.jacobian,
     "vectorized (jacobian, vectorize=True)": lambda f, x: AF.jacobian(f, x, vectorize=True),
     "torch.func.jacrev": lambda f, x: torch.func.jacrev(f)(x),
     "torch.func.jacfwd": lambda f, x: torch.func.jacfwd(f)(x),
@@ -67,9 +67,10 @@ for n in sizes:
     for name, strategy in strategies.items():
         if name != "one VJP (what backward does)":
             torch.testing.assert_close(strategy(f, x), expected)
-        seconds[name].append(median_seconds(lambda s=strategy: s(f, x)))
+        seconds[name].append(median_seconds(lambda s=strategy, f=f, x=x: s(f, x)))
     jacobian_bytes.append(J.element_size() * J.numel())
     vjp_bytes.append(one_vjp(f, x).element_size() * n)
+
 
 # %%
 # A straight line on a log-log plot means a power law, ``time ∝ n^slope``. We fit the slope
@@ -105,7 +106,8 @@ plt.show()
 # The timings are this build machine's, so we check only what must hold anywhere: the Python
 # loop is the slowest way at the largest size, and one VJP is cheaper than any full
 # Jacobian.
-assert jacobian_bytes == [4 * n * n for n in sizes] and vjp_bytes == [4 * n for n in sizes]
+assert jacobian_bytes == [4 * n * n for n in sizes]
+assert vjp_bytes == [4 * n for n in sizes]
 assert abs(slope(sizes, jacobian_bytes) - 2) < 1e-9
 largest = {name: values[-1] for name, values in seconds.items()}
 loop = largest["row loop (autograd.functional.jacobian)"]
@@ -131,10 +133,12 @@ for n_out in outputs:
     def f(x, W2=W2):
         return torch.tanh(W2 @ torch.tanh(W1 @ x))
 
-    for name, transform in [("torch.func.jacrev", torch.func.jacrev),
-                            ("torch.func.jacfwd", torch.func.jacfwd)]:
+    for name, transform in [
+        ("torch.func.jacrev", torch.func.jacrev),
+        ("torch.func.jacfwd", torch.func.jacfwd),
+    ]:
         assert transform(f)(x).shape == (n_out, n_in)
-        times[name].append(median_seconds(lambda t=transform, f=f: t(f)(x), repeats=7))
+        times[name].append(median_seconds(lambda t=transform, f=f, x=x: t(f)(x), repeats=7))
 
 fig, ax = plt.subplots(figsize=(6.4, 4.4), layout="constrained", facecolor="white")
 for name, values in times.items():
@@ -147,7 +151,7 @@ ax.legend()
 plt.show()
 
 rev, fwd = times["torch.func.jacrev"], times["torch.func.jacfwd"]
-for n_out, r, f_ in zip(outputs, rev, fwd):
+for n_out, r, f_ in zip(outputs, rev, fwd, strict=True):
     print(f"{n_out:5d} outputs: jacrev {1000 * r:7.3f} ms, jacfwd {1000 * f_:7.3f} ms")
 assert rev[0] < fwd[0], "reverse mode should win with 4 outputs and 256 inputs"
 assert fwd[-1] < rev[-1], "forward mode should win with 1024 outputs and 256 inputs"
@@ -171,7 +175,10 @@ fastest_jacobian = min(ms for name, ms in h100_dense_4096_ms.items() if "VJP" no
 for name, ms in h100_dense_4096_ms.items():
     print(f"{name:45} {ms:9.3f} ms   x{ms / fastest_jacobian:7.1f} of the fastest Jacobian")
 # The reference table lists the loop at x213.1 of the fastest strategy:
-assert round(h100_dense_4096_ms["row loop (autograd.functional.jacobian)"] / fastest_jacobian, 1) == 213.1
+assert (
+    round(h100_dense_4096_ms["row loop (autograd.functional.jacobian)"] / fastest_jacobian, 1)
+    == 213.1
+)
 torch.set_num_threads(threads)
 
 # %%

@@ -37,6 +37,7 @@ assert per_sample.shape == (4, 2, 3)
 torch.testing.assert_close(per_sample, by_hand)
 print("per-sample Jacobians:", tuple(per_sample.shape))
 
+
 # %%
 # The naive batched Jacobian is B × out × B × in
 # ----------------------------------------------
@@ -74,6 +75,7 @@ plt.show()
 J_of_sum = jacdoc.jacobian(lambda X: batched_layer(X).sum(dim=0), X)
 assert J_of_sum.shape == (2, 4, 3)
 torch.testing.assert_close(J_of_sum.movedim(1, 0), per_sample)
+
 
 # %%
 # This only holds when samples do not interact. A layer that normalises over the batch

@@ -12,8 +12,16 @@ J22 = torch.zeros(2, 2, 2, 2)
 
 BAD_CALLS = [
     # (call, exception, pattern that names the argument, the expectation and what came)
-    (lambda: jacdoc.jacobian("sin", torch.ones(2)), TypeError, r"f must be callable; got str 'sin'"),
-    (lambda: jacdoc.jacobian(torch.sin, [1.0, 2.0]), TypeError, r"x must be a torch.Tensor; got list"),
+    (
+        lambda: jacdoc.jacobian("sin", torch.ones(2)),
+        TypeError,
+        r"f must be callable; got str 'sin'",
+    ),
+    (
+        lambda: jacdoc.jacobian(torch.sin, [1.0, 2.0]),
+        TypeError,
+        r"x must be a torch.Tensor; got list",
+    ),
     (
         lambda: jacdoc.jacobian(torch.sin, torch.ones(2, dtype=torch.int64)),
         TypeError,

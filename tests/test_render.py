@@ -5,13 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import matplotlib
+import matplotlib as mpl
+import matplotlib.pyplot as plt
 import pytest
 import torch
 
 import jacdoc
 
-matplotlib.use("Agg")
+mpl.use("Agg")
 
 
 def test_to_latex_groups_rows_by_output_and_columns_by_input():
@@ -47,7 +48,7 @@ def test_plot_jacobian_centres_the_colour_scale_and_labels_blocks():
     assert len(ax.lines) == 2  # one rule between the two m blocks, one between the two i blocks
     assert len(ax.texts) == 16  # 4x4 is small enough to print every value
     assert ax.figure.get_facecolor()[:3] == (1.0, 1.0, 1.0)  # opaque, readable on dark pages
-    matplotlib.pyplot.close(ax.figure)
+    plt.close(ax.figure)
 
 
 def test_plot_jacobian_drops_labels_and_values_on_large_matrices():
@@ -55,7 +56,7 @@ def test_plot_jacobian_drops_labels_and_values_on_large_matrices():
     assert ax.get_xticks().size == 0
     assert len(ax.texts) == 0
     assert ax.get_images()[0].get_clim() == (-1.0, 1.0)  # all zeros still get a scale
-    matplotlib.pyplot.close(ax.figure)
+    plt.close(ax.figure)
 
 
 def test_importing_jacdoc_does_not_import_matplotlib():

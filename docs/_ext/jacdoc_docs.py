@@ -8,8 +8,8 @@ import inspect
 import os
 import zipfile
 import zlib
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -28,6 +28,7 @@ def reset_torch(gallery_conf: dict[str, Any], fname: str) -> None:
 # pytorch.org and matplotlib.org, we write small inventories ourselves: the names we use or that
 # the installed packages define, mapped to the URL pattern each site uses. Links still point to
 # the real documentation; only the lookup is local.
+
 
 def python_names() -> dict[str, dict[str, str]]:
     return PYTHON_NAMES
@@ -64,8 +65,16 @@ def torch_names() -> dict[str, dict[str, str]]:
     import torch.testing
 
     names: dict[str, dict[str, str]] = {"py:function": {}, "py:class": {}, "py:method": {}}
-    modules = [torch, torch.autograd, torch.autograd.functional, torch.func, torch.optim,
-               torch.nn, torch.testing, torch.linalg]
+    modules = [
+        torch,
+        torch.autograd,
+        torch.autograd.functional,
+        torch.func,
+        torch.optim,
+        torch.nn,
+        torch.testing,
+        torch.linalg,
+    ]
     for module in modules:
         for attr in _public(module):
             obj = getattr(module, attr, None)

@@ -8,8 +8,8 @@ Build a full Jacobian (:func:`jacobian`), contract it the way autograd does (:fu
 
 from importlib.metadata import version
 
-from jacdoc.contract import as_matrix, einsum_subscripts, elementwise_jacobian, jvp, vjp
 from jacdoc.autodiff import jacobian
+from jacdoc.contract import as_matrix, einsum_subscripts, elementwise_jacobian, jvp, vjp
 from jacdoc.plot import plot_jacobian
 from jacdoc.render import to_latex
 

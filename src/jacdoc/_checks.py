@@ -47,9 +47,7 @@ def check_rank(value: Any, name: str) -> int:
 def check_out_ndim(out_ndim: Any, jac: torch.Tensor) -> int:
     check_rank(out_ndim, "out_ndim")
     if out_ndim > jac.ndim:
-        raise ValueError(
-            f"out_ndim must be between 0 and J.ndim = {jac.ndim}; got {out_ndim}"
-        )
+        raise ValueError(f"out_ndim must be between 0 and J.ndim = {jac.ndim}; got {out_ndim}")
     return int(out_ndim)
 
 

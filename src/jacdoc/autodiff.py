@@ -147,4 +147,5 @@ def _reverse(out: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
 
 
 def _forward(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
-    return torch.func.jacfwd(f)(x.detach()).detach()
+    J: torch.Tensor = torch.func.jacfwd(f)(x.detach())
+    return J.detach()

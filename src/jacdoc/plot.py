@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import torch
@@ -91,7 +92,9 @@ def plot_jacobian(
 
     out_shape, in_shape = tuple(J.shape[:out_ndim]), tuple(J.shape[out_ndim:])
     _label_axis(ax.set_yticks, out_shape, _index_names("mnopqr", out_ndim), ax.set_ylabel, "output")
-    _label_axis(ax.set_xticks, in_shape, _index_names("ijklab", J.ndim - out_ndim), ax.set_xlabel, "input")
+    _label_axis(
+        ax.set_xticks, in_shape, _index_names("ijklab", J.ndim - out_ndim), ax.set_xlabel, "input"
+    )
     for position in range(1, out_shape[0] if out_shape else 1):
         ax.axhline(position * math.prod(out_shape[1:]) - 0.5, color="0.4", linewidth=0.8)
     for position in range(1, in_shape[0] if in_shape else 1):
@@ -101,7 +104,9 @@ def plot_jacobian(
         annotate = max(matrix.shape) <= 8
     if annotate:
         for (r, c), value in zip(
-            itertools.product(range(matrix.shape[0]), range(matrix.shape[1])), matrix.flat
+            itertools.product(range(matrix.shape[0]), range(matrix.shape[1])),
+            matrix.flat,
+            strict=True,
         ):
             shade = "white" if abs(value) > 0.6 * limit else "black"
             ax.text(c, r, f"{value:.3g}", ha="center", va="center", color=shade, fontsize=9)
@@ -114,7 +119,13 @@ def _index_names(letters: str, ndim: int) -> str:
     return ", ".join(letters[:ndim])
 
 
-def _label_axis(set_ticks, shape, names, set_label, side) -> None:  # type: ignore[no-untyped-def]
+def _label_axis(
+    set_ticks: Callable[..., object],
+    shape: tuple[int, ...],
+    names: str,
+    set_label: Callable[[str], object],
+    side: str,
+) -> None:
     set_label(f"{side} index ({names})" if names else f"{side} (scalar)")
     positions = list(itertools.product(*(range(size) for size in shape)))
     if len(positions) > _MAX_LABELLED:

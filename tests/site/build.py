@@ -18,7 +18,10 @@ def copy_project(destination: Path) -> Path:
     """Copy the files git would see (tracked or not ignored), as a fresh clone would have."""
     listed = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT, check=True, capture_output=True, text=True,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split("\0")
     for name in filter(None, listed):
         source = ROOT / name
@@ -32,8 +35,19 @@ def copy_project(destination: Path) -> Path:
 def sphinx_build(project: Path, **env: str) -> subprocess.CompletedProcess[str]:
     docs, build = project / "docs", project / "docs" / "_build"
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", *SPHINX_OPTIONS, "-d", str(build / "doctrees"),
-         str(docs), str(build / "html")],
-        cwd=project, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            *SPHINX_OPTIONS,
+            "-d",
+            str(build / "doctrees"),
+            str(docs),
+            str(build / "html"),
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
         env={**os.environ, "NB_EXECUTION_MODE": "force", **env},
     )

@@ -23,8 +23,14 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 # Without the background-networking flags Chromium phones home at start, which this sandbox
 # refuses; --no-sandbox is needed when the tests run as root, as CI does.
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -47,7 +53,7 @@ def html_pages(root: Path) -> list[Path]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -64,7 +70,7 @@ def server(site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def browser():
     if not CHROMIUM.exists() and not shutil.which("chromium"):
         unavailable(
             f"browser tests need Chromium at {CHROMIUM}; install it with "

@@ -23,7 +23,9 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 EXAMPLES = sorted(p.name for p in (ROOT / "examples").glob("[0-9][0-9]_*.py"))
 
 # TeX that MathJax should have replaced. Code blocks are removed before looking.
-RAW_TEX = re.compile(r"\\\(|\\\[|\\begin\{|\\frac|\\partial|\\delta|\\sum|\$\$|\$[^\s$][^$]{0,60}\$")
+RAW_TEX = re.compile(
+    r"\\\(|\\\[|\\begin\{|\\frac|\\partial|\\delta|\\sum|\$\$|\$[^\s$][^$]{0,60}\$"
+)
 
 VISIBLE_TEXT_JS = """() => {
     const body = document.body.cloneNode(true);
@@ -53,12 +55,14 @@ IMAGES_JS = """() => [...document.images].map(img => ({
 
 def visit(browser, server, path, *, color_scheme="light"):
     """Open one page; return it with everything that went wrong while loading."""
-    context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        color_scheme=color_scheme, viewport={"width": 1280, "height": 900}
+    )
     problems: list[str] = []
 
     def guard(route):
         url = route.request.url
-        if url.startswith(server) or url.startswith("data:"):
+        if url.startswith((server, "data:")):
             route.continue_()
         else:
             problems.append(f"third-party request: {url}")
@@ -69,9 +73,7 @@ def visit(browser, server, path, *, color_scheme="light"):
     page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
-    page.on(
-        "response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}")
-    )
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
     page.goto(f"{server}/{path}", wait_until="load")
     return context, page, problems
 
@@ -112,7 +114,9 @@ def test_math_pages_really_have_math(browser, server):
         context, page, _ = visit(browser, server, path)
         math = page.evaluate(MATH_STATUS_JS)
         context.close()
-        assert math["loaded"] and math["total"] >= 1 and not math["untypeset"], path
+        assert math["loaded"], path
+        assert math["total"] >= 1, path
+        assert not math["untypeset"], path
 
 
 def fetch(page, url: str) -> bytes:
@@ -125,9 +129,7 @@ def fetch(page, url: str) -> bytes:
 def test_example_downloads_are_the_right_files(browser, server, example):
     stem = example.removesuffix(".py")
     context, page, problems = visit(browser, server, f"auto_examples/{stem}.html")
-    links = page.eval_on_selector_all(
-        "a.download", "links => links.map(a => a.href)"
-    )
+    links = page.eval_on_selector_all("a.download", "links => links.map(a => a.href)")
     by_suffix = {Path(link).suffix: link for link in links}
     assert set(by_suffix) == {".py", ".ipynb", ".zip"}, links
 
