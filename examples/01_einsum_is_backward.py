@@ -100,6 +100,14 @@ fig.suptitle("x.grad[i, j] = sum over m, n of v[m, n] J[m, n, i, j]")
 plt.show()
 
 # %%
+# For a paper or a notebook, :func:`jacdoc.to_latex` writes the same 4x4 matrix as LaTeX,
+# rows by output index ``(m, n)`` and columns by input index ``(i, j)``:
+latex = jacdoc.to_latex(J, out_ndim=2)
+print(latex)
+assert latex.count(r"\\") == 3  # four rows
+assert r"{cc|cc}" in latex  # a rule between the blocks of i = 0 and i = 1
+
+# %%
 # The forward-mode counterpart: ``J · t``
 # ----------------------------------------
 # Contracting the *input* indices instead gives a Jacobian-vector product: how ``y`` changes

@@ -161,3 +161,5 @@ print("sympy and autograd agree on the Jacobian of A @ x")
 #   steps lose to rounding, larger ones to truncation.
 # - sympy differentiates the definition ``dy_mn / dx_ij`` entry by entry, with no layout to
 #   get wrong, and agrees with PyTorch's outputs-first tensor.
+#
+# Next: :doc:`what a full Jacobian costs <06_cost>`.

@@ -60,6 +60,8 @@ for b in range(4):
             assert not block.any(), "samples do not interact"
 print(f"naive: {J_naive.numel()} numbers, of which {per_sample.numel()} are not structurally zero")
 assert J_naive.numel() == 4 * per_sample.numel()
+# As a matrix: 8 output entries (4 samples x 2) by 12 input entries (4 samples x 3).
+assert jacdoc.as_matrix(J_naive, out_ndim=2).shape == (8, 12)
 
 ax = jacdoc.plot_jacobian(J_naive, out_ndim=2, title="Batched Jacobian (4 samples): block diagonal")
 plt.show()

@@ -167,7 +167,8 @@ def test_download_all_archives_hold_every_example(browser, server):
 )
 def test_search_finds_the_page(browser, server, query, expected):
     context, page, problems = visit(browser, server, f"search.html?q={query}")
-    page.wait_for_function("document.querySelectorAll('ul.search li a').length > 0", timeout=15000)
+    # Sphinx adds results one by one, then reports "Search finished, found N pages ...".
+    page.wait_for_function("document.body.innerText.includes('Search finished')", timeout=15000)
     hrefs = page.eval_on_selector_all(
         "ul.search li a", "links => links.map(a => a.getAttribute('href'))"
     )
