@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,11 +33,26 @@ CHROMIUM_ARGS = [
 ]
 
 
-def unavailable(reason: str) -> None:
+def unavailable(reason: str, *, module: bool = False) -> None:
     """Skip on a contributor's machine; fail under CI=true, where nothing may be skipped."""
     if IN_CI:
-        pytest.fail(f"{reason} (CI=true, so this fails instead of skipping)")
-    pytest.skip(reason)
+        pytest.fail(f"{reason} (CI=true, so this fails instead of skipping)", pytrace=False)
+    pytest.skip(reason, allow_module_level=module)
+
+
+def require_browser() -> None:
+    """Skip the calling test module, with one message, when Chromium or playwright is missing."""
+    if not CHROMIUM.exists():
+        unavailable(
+            f"browser tests need Chromium at {CHROMIUM}: install it with "
+            "`sudo apt-get install chromium` (never `playwright install`), or point "
+            "JACDOC_CHROMIUM at another Chromium binary",
+            module=True,
+        )
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        unavailable("browser tests need the playwright package (in the 'test' group)", module=True)
 
 
 @pytest.fixture(scope="session")
@@ -71,15 +85,8 @@ def server(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists() and not shutil.which("chromium"):
-        unavailable(
-            f"browser tests need Chromium at {CHROMIUM}; install it with "
-            "`sudo apt-get install chromium` (never `playwright install`)"
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("browser tests need the playwright package (in the 'test' group)")
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, html_pages
+from .conftest import ROOT, html_pages, require_browser
 
+require_browser()
 pytestmark = pytest.mark.site
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -234,16 +235,3 @@ def test_key_pages_are_readable_in_light_and_dark_mode(browser, server, scheme):
         assert (colours["body"] < 0.1) == (scheme == "dark"), (path, colours)
         # WCAG AA for body text and code output.
         assert colours["min"] >= 4.5, (path, scheme, colours)
-
-
-def test_figures_are_opaque_so_they_read_on_dark_pages(site):
-    from PIL import Image
-
-    # Gallery thumbnails are excluded: sphinx-gallery pads them with transparency to a fixed
-    # size, and the figure inside the padding is the same opaque image checked here.
-    figures = sorted(p for p in (site / "_images").glob("*.png") if "_thumb" not in p.name)
-    assert len(figures) >= 10
-    for figure in figures:
-        with Image.open(figure) as image:
-            if "A" in image.getbands():
-                assert image.getchannel("A").getextrema()[0] == 255, figure.name
