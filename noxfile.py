@@ -1,4 +1,4 @@
-#!/usr/bin/env -S uv run --script
+#!/usr/bin/env python3
 # /// script
 # dependencies = ["nox>=2025.2.9"]
 # ///

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import time
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -31,24 +32,20 @@ def reset_torch(gallery_conf: dict[str, Any], fname: str) -> None:
 
 
 def python_names() -> dict[str, dict[str, str]]:
-    return PYTHON_NAMES
-
-
-PYTHON_NAMES = {
-    "py:function": {"callable": "library/functions.html#callable"},
-    "py:class": {
-        name: f"library/functions.html#{name}"
-        for name in ("int", "float", "str", "bool", "tuple", "list", "dict")
+    """The few builtins and standard-library names the API reference mentions."""
+    builtins = ("int", "float", "str", "bool", "tuple", "list", "dict")
+    return {
+        "py:function": {"callable": "library/functions.html#callable"},
+        "py:class": {name: f"library/functions.html#{name}" for name in builtins}
+        | {
+            "TypeError": "library/exceptions.html#TypeError",
+            "ValueError": "library/exceptions.html#ValueError",
+            "RuntimeError": "library/exceptions.html#RuntimeError",
+            "collections.abc.Callable": "library/collections.abc.html#collections.abc.Callable",
+            "typing.Callable": "library/typing.html#typing.Callable",
+        },
+        "py:data": {"None": "library/constants.html#None"},
     }
-    | {
-        "TypeError": "library/exceptions.html#TypeError",
-        "ValueError": "library/exceptions.html#ValueError",
-        "RuntimeError": "library/exceptions.html#RuntimeError",
-        "collections.abc.Callable": "library/collections.abc.html#collections.abc.Callable",
-        "typing.Callable": "library/typing.html#typing.Callable",
-    },
-    "py:data": {"None": "library/constants.html#None"},
-}
 
 
 def _public(module: ModuleType) -> list[str]:
@@ -172,8 +169,6 @@ def normalize_zips(app: Any, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800"))  # 1980-01-01, zip's minimum
-    import time
-
     stamp = time.gmtime(max(epoch, 315532800))[:6]
     for archive in Path(app.outdir).rglob("*.zip"):
         with zipfile.ZipFile(archive) as source:
