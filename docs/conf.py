@@ -164,5 +164,6 @@ copybutton_exclude = ".linenos, .gp, .go"
 
 
 def setup(app):
+    app.connect("source-read", jacdoc_docs.track_minigalleries)
     app.connect("doctree-resolved", jacdoc_docs.describe_thumbnails)
     app.connect("build-finished", jacdoc_docs.normalize_zips)

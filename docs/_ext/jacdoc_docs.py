@@ -137,6 +137,23 @@ def write_inventory(path: Path, project: str, names: dict[str, dict[str, str]]) 
     path.write_bytes(header.encode() + body)
 
 
+# -- Mini-galleries that follow the examples ------------------------------------------------
+
+
+def track_minigalleries(app: Any, docname: str, source: list[str]) -> None:
+    """Make a page with a ``minigallery`` depend on sphinx-gallery's backreference files.
+
+    The directive reads them while the page is parsed, but Sphinx does not know that, so an
+    incremental build would keep showing the old list after an example starts or stops using
+    a function. sphinx-gallery rewrites those files only when their content changes.
+    """
+    if "minigallery::" not in source[0]:
+        return
+    backreferences = Path(app.srcdir) / app.config.sphinx_gallery_conf["backreferences_dir"]
+    for path in sorted(backreferences.glob("*.examples")):
+        app.env.note_dependency(str(path))
+
+
 # -- Alt text for gallery thumbnails -----------------------------------------------------
 
 
