@@ -154,7 +154,7 @@ def reproducible(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench_build(session: nox.Session) -> None:
     """Time clean, no-op and one-example rebuilds against running the examples by hand."""
-    install(session, "docs")
+    install(session, "docs", "test")
     session.run("python", "benchmarks/bench_build.py")
 
 
