@@ -17,8 +17,9 @@ MODES = ("auto", "reverse", "forward")
 SMALL_OUTPUT = 2
 
 #: ``mode="auto"`` switches to forward mode only for widening maps with at least this many
-#: input elements. Forward mode through :func:`torch.func.jacfwd` has about 0.25 ms more fixed
-#: cost than a vectorized backward pass on the CPU, which fewer columns do not pay back.
+#: input elements. Forward mode through :func:`torch.func.jacfwd` has a larger fixed cost than a
+#: vectorized backward pass, which fewer columns do not pay back (``benchmarks/bench_jacobian.py``
+#: measures where the two cross).
 FORWARD_MIN_INPUTS = 128
 
 
@@ -35,17 +36,17 @@ def jacobian(
     ``mode="auto"`` picks:
 
     * forward mode when ``f(x)`` has more elements than ``x`` (a map that widens) and ``x``
-      has at least :data:`~jacdoc.autodiff.FORWARD_MIN_INPUTS` elements, since then there are fewer columns
-      than rows to compute;
+      has at least :data:`~jacdoc.autodiff.FORWARD_MIN_INPUTS` elements, since then there
+      are fewer columns than rows to compute;
     * reverse mode otherwise: square maps, maps that narrow (a loss, a pooling layer), and
       small inputs, where the fixed cost of forward mode dominates. Up to
-      :data:`~jacdoc.autodiff.SMALL_OUTPUT` output elements (a scalar loss has one) it runs plain backward
-      passes; above, one backward pass vectorized with :func:`torch.vmap` over the rows of
-      the identity.
+      :data:`~jacdoc.autodiff.SMALL_OUTPUT` output elements (a scalar loss has one) it runs
+      plain backward passes; above, one backward pass vectorized with :func:`torch.vmap`
+      over the rows of the identity.
 
-    ``benchmarks/bench_jacobian.py`` measures the rule against each of PyTorch's strategies,
-    side by side; on the CPU, for every function and size there, it stays within 1.3x of the
-    fastest.
+    ``benchmarks/bench_jacobian.py`` (``nox -s bench``) times the rule against each of
+    PyTorch's strategies, side by side, on elementwise, dense, scalar, widening and narrowing
+    maps; the rule's goal is to stay within 1.3x of the fastest of them on every one.
 
     Parameters
     ----------
@@ -141,7 +142,7 @@ def _reverse(out: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     else:
         # torch.vmap over autograd.grad batches the backward pass with the batching rules of
         # torch.func; autograd.grad(is_grads_batched=True) uses an older vmap that lacks some
-        # (matrix-vector products among them) and was 20x slower on a dense 512x512 map.
+        # (matrix-vector products among them) and was far slower on dense maps.
         rows = torch.vmap(row)(basis)
     return rows.reshape(shape)
 
