@@ -43,6 +43,16 @@ BAD_CALLS = [
         r"f must return one torch.Tensor; got float",
     ),
     (
+        lambda: jacdoc.jacobian(lambda x: (x > 0).long(), torch.ones(2)),
+        TypeError,
+        r"f must return a floating-point tensor; got dtype torch.int64",
+    ),
+    (
+        lambda: jacdoc.jacobian(torch.sin, list(range(1000))),
+        TypeError,
+        r"x must be a torch.Tensor; got list \[0, 1, 2, 3, 4, 5, \.\.\.\]$",
+    ),
+    (
         lambda: jacdoc.jacobian(torch.sin, torch.ones(2), mode="sideways"),
         ValueError,
         r"mode must be one of 'auto', 'reverse', 'forward'; got 'sideways'",

@@ -7,6 +7,7 @@ torch.
 
 from __future__ import annotations
 
+import reprlib
 from typing import Any
 
 import torch
@@ -16,7 +17,8 @@ def describe(value: Any) -> str:
     """Name what came in, in the words an error message needs."""
     if isinstance(value, torch.Tensor):
         return f"a tensor of shape {tuple(value.shape)} and dtype {value.dtype}"
-    return f"{type(value).__name__} {value!r}"
+    # reprlib keeps the message one line long when a huge list or string comes in.
+    return f"{type(value).__name__} {reprlib.repr(value)}"
 
 
 def check_tensor(value: Any, name: str) -> torch.Tensor:
