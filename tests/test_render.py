@@ -51,6 +51,13 @@ def test_plot_jacobian_centres_the_colour_scale_and_labels_blocks():
     plt.close(ax.figure)
 
 
+def test_plot_jacobian_stands_many_column_labels_upright():
+    ax = jacdoc.plot_jacobian(torch.zeros(4, 2, 3), out_ndim=1)
+    assert [t.get_text() for t in ax.get_xticklabels()][:2] == ["(0, 0)", "(0, 1)"]
+    assert {t.get_rotation() for t in ax.get_xticklabels()} == {90.0}
+    plt.close(ax.figure)
+
+
 def test_plot_jacobian_drops_labels_and_values_on_large_matrices():
     ax = jacdoc.plot_jacobian(torch.zeros(20, 20), out_ndim=1)
     assert ax.get_xticks().size == 0

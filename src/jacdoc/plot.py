@@ -95,6 +95,9 @@ def plot_jacobian(
     _label_axis(
         ax.set_xticks, in_shape, _index_names("ijklab", J.ndim - out_ndim), ax.set_xlabel, "input"
     )
+    if matrix.shape[1] > 4 and J.ndim - out_ndim > 1:
+        # Index-pair labels side by side overlap past a few columns; stand them upright.
+        ax.tick_params(axis="x", labelrotation=90)
     for position in range(1, out_shape[0] if out_shape else 1):
         ax.axhline(position * math.prod(out_shape[1:]) - 0.5, color="0.4", linewidth=0.8)
     for position in range(1, in_shape[0] if in_shape else 1):
