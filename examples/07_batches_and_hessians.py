@@ -63,7 +63,7 @@ assert J_naive.numel() == 4 * per_sample.numel()
 # As a matrix: 8 output entries (4 samples x 2) by 12 input entries (4 samples x 3).
 assert jacdoc.as_matrix(J_naive, out_ndim=2).shape == (8, 12)
 
-ax = jacdoc.plot_jacobian(J_naive, out_ndim=2, title="Batched Jacobian (4 samples): block diagonal")
+ax = jacdoc.plot_jacobian(J_naive, out_ndim=2, title="Naive batched Jacobian, B = 4")
 plt.show()
 
 # %%

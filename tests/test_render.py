@@ -51,6 +51,12 @@ def test_plot_jacobian_centres_the_colour_scale_and_labels_blocks():
     plt.close(ax.figure)
 
 
+def test_plot_jacobian_draws_no_block_rules_for_vectors():
+    ax = jacdoc.plot_jacobian(torch.eye(5), out_ndim=1)
+    assert len(ax.lines) == 0
+    plt.close(ax.figure)
+
+
 def test_plot_jacobian_stands_many_column_labels_upright():
     ax = jacdoc.plot_jacobian(torch.zeros(4, 2, 3), out_ndim=1)
     assert [t.get_text() for t in ax.get_xticklabels()][:2] == ["(0, 0)", "(0, 1)"]

@@ -34,7 +34,8 @@ def plot_jacobian(
 
     The colour map diverges around zero (white), so structure shows at a glance: a diagonal for
     an elementwise map, blocks for a matrix product, a permutation for a transpose. Thin lines
-    separate the blocks of different first output and first input indices, and tick labels name
+    separate the blocks of different first output and first input indices (on a side of rank 2
+    or more, as in :func:`~jacdoc.to_latex`), and tick labels name
     each row's output index and each column's input index. The figure keeps an opaque white
     background so it stays readable on a dark page.
 
@@ -98,10 +99,13 @@ def plot_jacobian(
     if matrix.shape[1] > 4 and J.ndim - out_ndim > 1:
         # Index-pair labels side by side overlap past a few columns; stand them upright.
         ax.tick_params(axis="x", labelrotation=90)
-    for position in range(1, out_shape[0] if out_shape else 1):
-        ax.axhline(position * math.prod(out_shape[1:]) - 0.5, color="0.4", linewidth=0.8)
-    for position in range(1, in_shape[0] if in_shape else 1):
-        ax.axvline(position * math.prod(in_shape[1:]) - 0.5, color="0.4", linewidth=0.8)
+    # Block rules need an index pair to group by, as in to_latex: rank 2 or more on that side.
+    if len(out_shape) >= 2:
+        for position in range(1, out_shape[0]):
+            ax.axhline(position * math.prod(out_shape[1:]) - 0.5, color="0.4", linewidth=0.8)
+    if len(in_shape) >= 2:
+        for position in range(1, in_shape[0]):
+            ax.axvline(position * math.prod(in_shape[1:]) - 0.5, color="0.4", linewidth=0.8)
 
     if annotate is None:
         annotate = max(matrix.shape) <= 8
