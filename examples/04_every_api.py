@@ -145,7 +145,7 @@ print("every API reproduced J, vᵀJ and J·t")
 # ``torch.func.jacrev``                       ``J``, row by row            outputs no larger than inputs
 # ``torch.func.jacfwd``                       ``J``, column by column      outputs larger than inputs
 # ``torch.func.vmap``                         a batched function           per-sample Jacobians and gradients
-# ``jacdoc.jacobian``                         ``J``, detached              picks ``jacrev`` or ``jacfwd`` for you
+# ``jacdoc.jacobian``                         ``J``                        rows or columns, whichever is fewer
 # ==========================================  ===========================  =======================================
 #
 # The PyTorch documentation recommends the ``torch.func`` transforms over

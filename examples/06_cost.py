@@ -157,7 +157,9 @@ assert rev[0] < fwd[0], "reverse mode should win with 4 outputs and 256 inputs"
 assert fwd[-1] < rev[-1], "forward mode should win with 1024 outputs and 256 inputs"
 
 # %%
-# :func:`jacdoc.jacobian` makes this choice from the shapes; its documentation gives the rule.
+# :func:`jacdoc.jacobian` makes this choice from both sizes: it builds columns only when ``J``
+# has clearly more rows than columns (and enough rows to pay for a column's extra backward
+# pass), and works in chunks no larger than ``J`` itself.
 #
 # A GPU reference
 # ---------------

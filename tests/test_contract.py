@@ -7,11 +7,10 @@ import math
 import pytest
 import torch
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import jacdoc
 
-shapes = st.lists(st.integers(1, 3), min_size=0, max_size=3).map(tuple)
+from .strategies import shapes
 
 
 @pytest.mark.parametrize(
