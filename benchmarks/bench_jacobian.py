@@ -1,106 +1,186 @@
 """Time jacdoc.jacobian against each of PyTorch's ways to build a full Jacobian.
 
-Every strategy runs side by side in one process, on the CPU with one thread, and the table
-prints the median time and its ratio to the fastest *PyTorch* strategy on that row (jacdoc's
-own row is compared with them, not counted among them). Run it with ``nox -s bench`` or
-``python benchmarks/bench_jacobian.py [--sizes 8 64 512] [--device cuda]``.
+Every strategy runs side by side in one process, on one thread, timed with
+``torch.utils.benchmark.Timer``. The table prints the median time, its ratio to the fastest
+*PyTorch* strategy on that row (jacdoc's own row is compared with them, not counted among
+them), and the peak memory each strategy adds: the growth of the resident set of a forked copy
+of this process that runs the strategy once (Linux only; "n/a" elsewhere). Run it with
+``nox -s bench`` or ``python benchmarks/bench_jacobian.py [--sizes 8 64 512] [--device cuda]``;
+on CUDA the memory column is ``torch.cuda.max_memory_allocated`` instead.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+import os
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import torch
 from torch.autograd.functional import jacobian as autograd_jacobian
+from torch.utils.benchmark import Timer
 
 import jacdoc
+from jacdoc.autodiff import choose_mode
 
 Fn = Callable[[torch.Tensor], torch.Tensor]
+Strategy = Callable[[Fn, torch.Tensor], torch.Tensor]
+
+#: Strategies whose basis (an identity of the rows or columns they build) would exceed this
+#: many bytes are skipped rather than run out of memory.
+BASIS_LIMIT_BYTES = 2 * 2**30
+#: The default autograd.functional.jacobian runs one backward pass per output element in
+#: Python; past this many it would take minutes, and is skipped.
+LOOP_LIMIT = 20_000
 
 
-def functions(n: int, device: str) -> dict[str, tuple[Fn, int]]:
-    """The benchmark's maps, each with the size of its input."""
-    gen = torch.Generator(device="cpu").manual_seed(0)
-
-    def weights(rows: int) -> torch.Tensor:
-        return (torch.randn(rows, n, generator=gen) / n**0.5).to(device)
-
-    square, wide, tall = weights(n), weights(4 * n), weights(max(n // 4, 1))
-    return {
-        "elementwise (x+1)^2": (lambda x: (x + 1) ** 2, n),
-        "dense tanh(Wx)": (lambda x: torch.tanh(square @ x), n),
-        "scalar sum((x+1)^2)": (lambda x: ((x + 1) ** 2).sum(), n),
-        "wide n->4n": (lambda x: torch.tanh(wide @ x), n),
-        "tall n->n/4": (lambda x: torch.tanh(tall @ x), n),
-    }
+def linear_map(n_in: int, n_out: int, device: str, *, squash: bool = True) -> Fn:
+    gen = torch.Generator(device="cpu").manual_seed(n_in * 7919 + n_out)
+    W = (torch.randn(n_out, n_in, generator=gen) / n_in**0.5).to(device)
+    return (lambda x: torch.tanh(W @ x)) if squash else (lambda x: W @ x)
 
 
-def strategies() -> dict[str, Callable[[Fn, torch.Tensor], torch.Tensor]]:
-    return {
-        "A.jacobian (loop, default)": autograd_jacobian,
-        "A.jacobian vectorize=True": lambda f, x: autograd_jacobian(f, x, vectorize=True),
-        "A.jacobian forward-mode": lambda f, x: autograd_jacobian(
-            f, x, vectorize=True, strategy="forward-mode"
-        ),
-        "func.jacrev": lambda f, x: torch.func.jacrev(f)(x),
-        "func.jacfwd": lambda f, x: torch.func.jacfwd(f)(x),
-    }
+def rows(sizes: list[int], device: str) -> list[tuple[str, int, int, Fn]]:
+    """Each benchmark row: a name, the input and output sizes, and the map."""
+    table = []
+    for n in sizes:
+        table += [
+            ("elementwise (x+1)^2", n, n, lambda x: (x + 1) ** 2),
+            ("dense tanh(Wx)", n, n, linear_map(n, n, device)),
+            ("scalar sum((x+1)^2)", n, 1, lambda x: ((x + 1) ** 2).sum()),
+            ("tall tanh(Wx), n->4n", n, 4 * n, linear_map(n, 4 * n, device)),
+            ("wide tanh(Wx), n->n/4", n, max(n // 4, 1), linear_map(n, max(n // 4, 1), device)),
+        ]
+    # Extreme aspect ratios; the last two are memory-bound: an identity as large as the side
+    # with many elements would need 360 GB, so only chunked or column-wise strategies run.
+    table += [
+        ("tall 4 -> 8192", 4, 8192, linear_map(4, 8192, device)),
+        ("wide 8192 -> 4", 8192, 4, linear_map(8192, 4, device)),
+        ("tall W@x, 3 -> 300000", 3, 300_000, linear_map(3, 300_000, device, squash=False)),
+        ("wide W@x, 300000 -> 3", 300_000, 3, linear_map(300_000, 3, device, squash=False)),
+    ]
+    return table
 
 
-def median_ms(run: Callable[[], object], device: str, budget_s: float = 0.3) -> float:
-    """Median wall time of repeated calls, after one warm-up call."""
+STRATEGIES: dict[str, tuple[Strategy, str]] = {
+    # name: (strategy, which side its basis spans: "out" for rows, "in" for columns)
+    "A.jacobian (loop, default)": (autograd_jacobian, "loop"),
+    "A.jacobian vectorize=True": (lambda f, x: autograd_jacobian(f, x, vectorize=True), "out"),
+    "A.jacobian forward-mode": (
+        lambda f, x: autograd_jacobian(f, x, vectorize=True, strategy="forward-mode"),
+        "in",
+    ),
+    "func.jacrev": (lambda f, x: torch.func.jacrev(f)(x), "out"),
+    "func.jacfwd": (lambda f, x: torch.func.jacfwd(f)(x), "in"),
+}
+JACDOC = "jacdoc.jacobian (auto)"
 
-    def timed() -> float:
-        start = time.perf_counter()
+
+def skip_reason(side: str, n_in: int, n_out: int) -> str | None:
+    if side == "loop":
+        return f"{n_out} backward passes in Python" if n_out > LOOP_LIMIT else None
+    count = n_out if side == "out" else n_in
+    basis = 4 * count * count
+    too_big = basis > BASIS_LIMIT_BYTES
+    return f"its {count}x{count} basis needs {basis / 2**30:.0f} GB" if too_big else None
+
+
+def median_ms(run: Callable[[], object]) -> float:
+    timer = Timer("run()", globals={"run": run}, num_threads=1)
+    return 1000 * timer.blocked_autorange(min_run_time=0.2).median
+
+
+def _resident(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    raise KeyError(field)
+
+
+def peak_mb(run: Callable[[], object], device: str) -> float | None:
+    """Memory that one call adds at its peak, in MB; None where it cannot be measured."""
+    if device == "cuda":
+        torch.cuda.synchronize()
+        before = torch.cuda.memory_allocated()
+        torch.cuda.reset_peak_memory_stats()
         run()
-        if device == "cuda":
-            torch.cuda.synchronize()
-        return time.perf_counter() - start
-
-    first = timed()
-    repeats = max(3, min(25, int(budget_s / max(first, 1e-6))))
-    return 1000 * statistics.median(timed() for _ in range(repeats))
+        torch.cuda.synchronize()
+        return (torch.cuda.max_memory_allocated() - before) / 1e6
+    if not sys.platform.startswith("linux"):
+        return None
+    # A fork starts with this process's memory; its high-water mark, reset before the call,
+    # grows only by what the call allocates and touches. A first call in a fork also starts
+    # threads (autograd's worker among them): a few MB that a warm-up call keeps out.
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        run()
+        Path("/proc/self/clear_refs").write_text("5")
+        base = _resident("VmRSS")
+        run()
+        os.write(write, str(_resident("VmHWM") - base).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        grown = pipe.read()
+    os.waitpid(pid, 0)
+    return int(grown) / 1e6 if grown else None
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[8, 32, 128, 512, 1024])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[8, 64, 512])
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     torch.set_num_threads(1)
     print(f"device={args.device} torch={torch.__version__} threads={torch.get_num_threads()}")
-    print(f"{'function':22} {'n':>5}  {'strategy':32} {'ms':>9}  {'ratio':>7}")
-
-    worst_jacdoc, dense_speedup = 0.0, {}
-    for n in args.sizes:
-        for name, (f, size) in functions(n, args.device).items():
-            x = torch.randn(size, device=args.device)
-            expected = torch.func.jacrev(f)(x)
-            torch.testing.assert_close(jacdoc.jacobian(f, x), expected)
-            times = {
-                label: median_ms(lambda s=s, f=f, x=x: s(f, x), args.device)
-                for label, s in strategies().items()
-            }
-            times["jacdoc.jacobian (auto)"] = median_ms(
-                lambda f=f, x=x: jacdoc.jacobian(f, x), args.device
-            )
-            best = min(t for label, t in times.items() if not label.startswith("jacdoc"))
-            for label, ms in times.items():
-                print(f"{name:22} {n:5d}  {label:32} {ms:9.3f}  x{ms / best:6.2f}")
-            worst_jacdoc = max(worst_jacdoc, times["jacdoc.jacobian (auto)"] / best)
-            if name.startswith("dense"):
-                dense_speedup[n] = (
-                    times["A.jacobian (loop, default)"] / times["jacdoc.jacobian (auto)"]
-                )
     print(
-        f"\njacdoc.jacobian, worst ratio to the fastest torch strategy: x{worst_jacdoc:.2f} "
-        f"(goal: at most 1.3)"
+        f"{'function':24} {'in':>6} {'out':>6}  {'strategy':30} {'ms':>9} {'ratio':>7} "
+        f"{'peak MB':>8}"
+    )
+
+    worst, dense_speedup = (0.0, ""), {}
+    for name, n_in, n_out, f in rows(args.sizes, args.device):
+        x = torch.randn(n_in, device=args.device)
+        J = jacdoc.jacobian(f, x)
+        assert J.shape == f(x).shape + x.shape
+        runs: dict[str, Callable[[], object]] = {}
+        skipped: dict[str, str] = {}
+        for label, (strategy, side) in STRATEGIES.items():
+            reason = skip_reason(side, n_in, n_out)
+            if reason:
+                skipped[label] = reason
+                continue
+            torch.testing.assert_close(strategy(f, x), J, rtol=1e-4, atol=1e-5)
+            runs[label] = lambda s=strategy, f=f, x=x: s(f, x)
+        runs[JACDOC] = lambda f=f, x=x: jacdoc.jacobian(f, x)
+        times = {label: median_ms(run) for label, run in runs.items()}
+        best = min(t for label, t in times.items() if label != JACDOC)
+        for label, run in runs.items():
+            memory = peak_mb(run, args.device)
+            shown = "n/a" if memory is None else f"{memory:8.1f}"
+            ratio = times[label] / best
+            print(
+                f"{name:24} {n_in:6d} {n_out:6d}  {label:30} {times[label]:9.3f} "
+                f"x{ratio:6.2f} {shown:>8}"
+            )
+        for label, reason in skipped.items():
+            print(f"{name:24} {n_in:6d} {n_out:6d}  {label:30} skipped: {reason}")
+        mode = "rows" if choose_mode(n_out, n_in) == "reverse" else "columns"
+        ratio = times[JACDOC] / best
+        if ratio > worst[0]:
+            worst = (ratio, f"{name}, {n_in} -> {n_out} (auto built {mode})")
+        if name.startswith("dense"):
+            dense_speedup[n_in] = times["A.jacobian (loop, default)"] / times[JACDOC]
+    print(
+        f"\njacdoc.jacobian, worst ratio to the fastest torch strategy: x{worst[0]:.2f} "
+        f"on {worst[1]} (goal: at most 1.3)"
     )
     for n, speedup in dense_speedup.items():
         print(f"dense n={n}: jacdoc.jacobian is {speedup:.1f}x faster than the default loop")
+    print(f"(each 3 x 300000 Jacobian itself holds {4 * 3 * 300_000 / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":
