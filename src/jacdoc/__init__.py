@@ -3,19 +3,22 @@
 Build a full Jacobian (:func:`jacobian`), contract it the way autograd does (:func:`vjp`,
 :func:`jvp`, :func:`einsum_subscripts`), build the analytic Jacobian of an elementwise map
 (:func:`elementwise_jacobian`), and show it as a matrix, as LaTeX or as a heatmap
-(:func:`as_matrix`, :func:`to_latex`, :func:`plot_jacobian`).
+(:func:`as_matrix`, :func:`to_latex`, :func:`plot_jacobian`), and count the tensor memory a
+computation needs (:class:`PeakMemory`).
 """
 
 from importlib.metadata import version
 
 from jacdoc.autodiff import jacobian
 from jacdoc.contract import as_matrix, einsum_subscripts, elementwise_jacobian, jvp, vjp
+from jacdoc.memory import PeakMemory
 from jacdoc.plot import plot_jacobian
 from jacdoc.render import to_latex
 
 __version__ = version("jacdoc")
 
 __all__ = [
+    "PeakMemory",
     "__version__",
     "as_matrix",
     "einsum_subscripts",
