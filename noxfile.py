@@ -10,8 +10,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import nox
 
@@ -24,21 +27,51 @@ ROOT = Path(__file__).parent
 DOCS = ROOT / "docs"
 BUILD = DOCS / "_build"
 HTML = BUILD / "html"
+SITE_TESTS = ROOT / "tests" / "site"
 # Everything the site build generates, removed by --clean.
 GENERATED = [BUILD, DOCS / "auto_examples", DOCS / "gen_modules"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-SPHINX_ARGS = [
+SPHINX_OPTIONS = [
     "-b",
     "html",
-    "-d",
-    str(BUILD / "doctrees"),
-    "-n",
-    "-W",
-    "--keep-going",
-    "-T",
-    str(DOCS),
-    str(HTML),
+    "-n",  # nitpicky: every cross-reference must resolve
+    "-W",  # a warning is an error ...
+    "--keep-going",  # ... but report all of them before failing
+    "-T",  # a full traceback when an extension fails
 ]
+SPHINX_ARGS = [*SPHINX_OPTIONS, "-d", str(BUILD / "doctrees"), str(DOCS), str(HTML)]
+
+# PyPI's torch for Linux is a CUDA build (about 3 GB with its nvidia packages); PyTorch's CPU
+# index has the same release as 2.13.0+cpu, which the pin torch==2.13.0 accepts and pip
+# prefers, since a local version label sorts after the plain version.
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+
+
+def is_cuda_package(name: str, version: str) -> bool:
+    """Whether a distribution is part of a CUDA build of torch."""
+    name = name.lower()
+    return name.startswith(("nvidia-", "triton", "cuda-")) or (name == "torch" and "+cu" in version)
+
+
+def cuda_packages(report: dict[str, Any]) -> list[str]:
+    """The CUDA packages that pip's ``install --dry-run --report`` would install."""
+    return sorted(
+        item["metadata"]["name"]
+        for item in report["install"]
+        if is_cuda_package(item["metadata"]["name"], item["metadata"]["version"])
+    )
+
+
+def torch_index(report: dict[str, Any]) -> list[str]:
+    """Extra pip arguments that make pip install torch as a CPU build.
+
+    ``report`` is pip's dry run of installing the pinned torch. Where pip's own configuration
+    already provides a CPU wheel (a local folder, as on the machines this project is built
+    on), or PyPI's wheel is a CPU build (macOS, Windows), nothing needs to change. Where it
+    would pull CUDA (Linux with only PyPI), PyTorch's CPU index is added, so pip never
+    downloads the CUDA build.
+    """
+    return ["--extra-index-url", CPU_INDEX] if cuda_packages(report) else []
 
 
 def fingerprint(*paths: Path) -> str:
@@ -54,6 +87,16 @@ def fingerprint(*paths: Path) -> str:
     return digest.hexdigest()
 
 
+def torch_dry_run(session: nox.Session) -> dict[str, Any]:
+    """pip's report of what installing the pinned torch would install, installing nothing."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.json"
+        dry_run = ["install", "--dry-run", "--ignore-installed", "--quiet", "--report"]
+        session.run("python", "-m", "pip", *dry_run, str(report), "-c", "constraints.txt", "torch")
+        answer: dict[str, Any] = json.loads(report.read_text())
+        return answer
+
+
 def install(session: nox.Session, *groups: str) -> None:
     """Install the pinned dependency groups and jacdoc itself, unless already done."""
     stamp = Path(session.virtualenv.location) / "jacdoc-installed"
@@ -61,22 +104,17 @@ def install(session: nox.Session, *groups: str) -> None:
     if stamp.exists() and stamp.read_text() == wanted:
         session.log("Dependencies unchanged since the last install; skipping pip.")
         return
+    index = torch_index(torch_dry_run(session))
+    session.log(f"torch comes from {'PyTorch CPU index' if index else 'pip as configured'}")
     requirements = [r for g in groups for r in nox.project.dependency_groups(PYPROJECT, g)]
-    # constraints.txt pins torch==2.13.0 (the CPU build) and everything else, so a fresh
-    # environment never resolves to a 3 GB CUDA build.
-    session.install("-c", "constraints.txt", *requirements, "-e", ".")
-    session.run("python", "-c", NO_CUDA, silent=True)
+    session.install("-c", "constraints.txt", *index, *requirements, "-e", ".")
+    # The same test on what did get installed (pip list prints one line of JSON):
+    listed = session.run("python", "-m", "pip", "list", "--format", "json", silent=True)
+    installed = json.loads(str(listed).splitlines()[-1])
+    cuda = sorted(p["name"] for p in installed if is_cuda_package(p["name"], p["version"]))
+    if cuda:
+        session.error(f"A CUDA build of torch got in: {cuda}. It must be the CPU build.")
     stamp.write_text(wanted)
-
-
-NO_CUDA = """
-import importlib.metadata as md, sys, torch
-cuda = sorted(d.metadata["Name"] for d in md.distributions()
-              if d.metadata["Name"].lower().startswith(("nvidia-", "triton")))
-if torch.version.cuda or cuda:
-    sys.exit(f"A CUDA build of torch was installed ({torch.__version__}; {cuda}). "
-             "Install torch==2.13.0 from the CPU wheel instead.")
-"""
 
 
 def built_from_other_source(build: Path, source: str) -> bool:
@@ -103,6 +141,15 @@ def build_site(session: nox.Session, *, clean: bool) -> None:
     session.log(f"Site built: open {HTML / 'index.html'}")
 
 
+def selects_site_tests(pytest_args: list[str]) -> bool:
+    """Whether pytest, run with these arguments, would collect the checks of the built site."""
+    paths = [ROOT / a.split("::")[0] for a in pytest_args if not a.startswith("-")]
+    paths = [p.resolve() for p in paths if p.exists()]
+    if not paths:
+        return True  # the whole suite
+    return any(p.is_relative_to(SITE_TESTS) or SITE_TESTS.is_relative_to(p) for p in paths)
+
+
 @nox.session(default=True)
 def docs(session: nox.Session) -> None:
     """Build the site into docs/_build/html. ``nox -s docs -- --clean`` starts from scratch."""
@@ -112,15 +159,16 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(default=True)
 def tests(session: nox.Session) -> None:
-    """Run the doctests and unit tests, then check the built site (built here if needed)."""
+    """Run every test; the site is built first when the selected tests check it."""
     install(session, "docs", "test")
-    build_site(session, clean=False)
+    if selects_site_tests(session.posargs):
+        build_site(session, clean=False)
     session.run("pytest", *session.posargs)
 
 
 @nox.session(default=False)
 def lint(session: nox.Session) -> None:
-    """ruff check, ruff format --check, and mypy on src/."""
+    """ruff check, ruff format --check, and mypy on src/ and tests/."""
     install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
@@ -142,6 +190,16 @@ def serve(session: nox.Session) -> None:
         "--re-ignore",
         r"auto_examples|gen_modules|jupyter_execute",
     )
+
+
+@nox.session(default=False)
+def linkcheck(session: nox.Session) -> None:
+    """Check every link out of the site against the live web (needs the network)."""
+    install(session, "docs")
+    session.run(
+        "sphinx-build", "-b", "linkcheck", "-d", str(BUILD / "doctrees"), str(DOCS),
+        str(BUILD / "linkcheck"),
+    )  # fmt: skip
 
 
 @nox.session(default=False)
