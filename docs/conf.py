@@ -1,20 +1,17 @@
-"""Sphinx configuration for the jacdoc site."""
+"""Sphinx configuration for the jacdoc site. It states only what differs from the defaults."""
 
 from __future__ import annotations
 
 import os
-import platform
 import sys
 from importlib.metadata import version as _version
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import mathjax
-
 DOCS = Path(__file__).parent
 sys.path.insert(0, str(DOCS / "_ext"))
 
-import jacdoc_docs
+from jacdoc_docs import inventories
 
 project = "jacdoc"
 author = "The jacdoc developers"
@@ -26,23 +23,21 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.intersphinx",
-    "sphinx.ext.mathjax",
     "sphinx_gallery.gen_gallery",
     "myst_nb",
     "sphinx_copybutton",
     "notfound.extension",
+    "jacdoc_docs",  # docs/_ext/jacdoc_docs: math as MathML, gallery helpers
 ]
 
 exclude_patterns = [
     "_build",
-    "**.ipynb_checkpoints",
     # sphinx-gallery writes a notebook beside each example page; myst-nb would otherwise read
     # it as a second source for the same page ("multiple files found") and run it again.
     "auto_examples/**.ipynb",
     "auto_examples/**.py",
     "auto_examples/**.zip",
 ]
-templates_path: list[str] = []
 nitpicky = True
 # Type names that napoleon writes from docstrings in words, not as importable objects.
 nitpick_ignore = [("py:class", "callable"), ("py:class", "optional")]
@@ -53,8 +48,9 @@ html_title = f"jacdoc {release}"
 html_static_path = ["_static"]
 html_css_files = ["jacdoc.css"]
 html_favicon = "_static/favicon.svg"
-html_last_updated_fmt = None
+# The pages link to their real sources (the examples, the MyST files); no _sources/ copies.
 html_copy_source = False
+html_math_renderer = "mathml"  # docs/_ext/jacdoc_docs/mathml.py: no math JavaScript at all
 # "View source" and "edit" links need the real repository, which only the host knows: GitHub
 # Actions sets GITHUB_SERVER_URL and GITHUB_REPOSITORY, Read the Docs READTHEDOCS_GIT_CLONE_URL.
 _repository = os.environ.get("READTHEDOCS_GIT_CLONE_URL", "").removesuffix(".git") or (
@@ -78,52 +74,17 @@ if html_baseurl:
 # The 404 page is served at any depth, so its links are root-relative, under the site's path.
 notfound_urls_prefix = urlsplit(html_baseurl).path or "/"
 
-# -- Math: MathJax served by the site itself ------------------------------------------------
-# MathJax 3.2.2 comes from the django-static-mathjax wheel (pinned in constraints.txt); the
-# "full" SVG build bundles every TeX extension and needs no web fonts, so a page never fetches
-# anything from another host.
-_MATHJAX = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5" / "tex-svg-full.js"
-html_static_path.append(str(_MATHJAX))
-mathjax_path = "tex-svg-full.js"
-mathjax3_config = {
-    "options": {
-        # Typeset only what Sphinx marks as math, never stray backslashes in prose or code.
-        "ignoreHtmlClass": "tex2jax_ignore|mathjax_ignore|document",
-        "processHtmlClass": "tex2jax_process|mathjax_process|math|output_area",
-    },
-    "svg": {"fontCache": "global"},
-}
-
 # -- API reference -----------------------------------------------------------------------------
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"
-autodoc_default_options = {"members": False}
 napoleon_google_docstring = False
 napoleon_use_rtype = False
 napoleon_preprocess_types = True
 
 # -- Cross-references without the network ----------------------------------------------------
-_INV = DOCS / "_build" / "inventories"
-intersphinx_mapping = {
-    "python": (
-        "https://docs.python.org/3/",
-        jacdoc_docs.inventory(_INV, "python", platform.python_version(), jacdoc_docs.python_names),
-    ),
-    "torch": (
-        "https://docs.pytorch.org/docs/stable/",
-        jacdoc_docs.inventory(_INV, "torch", _version("torch"), jacdoc_docs.torch_names),
-    ),
-    "matplotlib": (
-        "https://matplotlib.org/stable/",
-        jacdoc_docs.inventory(
-            _INV, "matplotlib", _version("matplotlib"), jacdoc_docs.matplotlib_names
-        ),
-    ),
-}
-intersphinx_timeout = 1
+intersphinx_mapping = inventories.intersphinx_mapping(DOCS / "_build" / "inventories")
 
 # -- Gallery -----------------------------------------------------------------------------------
-_reproducible = "SOURCE_DATE_EPOCH" in os.environ
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
@@ -133,21 +94,16 @@ sphinx_gallery_conf = {
     "backreferences_dir": "gen_modules/backreferences",
     "doc_module": ("jacdoc",),
     "reference_url": {"jacdoc": None},
-    "download_all_examples": True,
-    "reset_modules": ("matplotlib", "jacdoc_docs.reset_torch"),
+    "reset_modules": ("matplotlib", "jacdoc_docs.gallery.reset_torch"),
     # The computation-times page loads jQuery and DataTables from CDNs.
     "write_computation_times": False,
     # Run times differ from build to build; leave them out of reproducible builds.
-    "min_reported_time": sys.maxsize if _reproducible else 0,
-    "show_memory": False,
+    "min_reported_time": sys.maxsize if "SOURCE_DATE_EPOCH" in os.environ else 0,
     "remove_config_comments": True,
-    "capture_repr": ("_repr_html_", "__repr__"),
     "first_notebook_cell": (
         "# This notebook needs PyTorch, matplotlib and jacdoc. From a clone of the jacdoc\n"
         '# repository: python -m pip install ".[plot]"'
     ),
-    "matplotlib_animations": False,
-    "image_srcset": [],
 }
 
 # -- MyST-NB -----------------------------------------------------------------------------------
@@ -155,15 +111,9 @@ myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 nb_execution_mode = os.environ.get("NB_EXECUTION_MODE", "cache")
 nb_execution_raise_on_error = True
-nb_execution_timeout = 120
+nb_execution_timeout = 120  # the default, 30 s, is tight for a cold torch import on CI
 nb_execution_show_tb = True
 nb_merge_streams = True
 
 # -- copybutton: copy code, not prompts or outputs ------------------------------------------
 copybutton_exclude = ".linenos, .gp, .go"
-
-
-def setup(app):
-    app.connect("source-read", jacdoc_docs.track_minigalleries)
-    app.connect("doctree-resolved", jacdoc_docs.describe_thumbnails)
-    app.connect("build-finished", jacdoc_docs.normalize_zips)
