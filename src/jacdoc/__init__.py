@@ -7,7 +7,7 @@ Build a full Jacobian (:func:`jacobian`), contract it the way autograd does (:fu
 computation needs (:class:`PeakMemory`).
 """
 
-from importlib.metadata import version
+from importlib import metadata as _metadata
 
 from jacdoc.autodiff import jacobian
 from jacdoc.contract import as_matrix, einsum_subscripts, elementwise_jacobian, jvp, vjp
@@ -15,7 +15,10 @@ from jacdoc.memory import PeakMemory
 from jacdoc.plot import plot_jacobian
 from jacdoc.render import to_latex
 
-__version__ = version("jacdoc")
+try:
+    __version__ = _metadata.version("jacdoc")
+except _metadata.PackageNotFoundError:  # imported from a source folder that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "PeakMemory",

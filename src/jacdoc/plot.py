@@ -39,7 +39,7 @@ def plot_jacobian(
     each row's output index and each column's input index. The figure keeps an opaque white
     background so it stays readable on a dark page.
 
-    Requires matplotlib (``pip install "jacdoc[plot]"``), imported only when this is called.
+    Requires matplotlib (jacdoc's ``plot`` extra), imported only when this is called.
 
     Parameters
     ----------

@@ -8,51 +8,20 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-HTML = ROOT / "docs" / "_build" / "html"
-CHROMIUM = Path(os.environ.get("JACDOC_CHROMIUM", "/usr/bin/chromium"))
-IN_CI = os.environ.get("CI", "").lower() == "true"
-# Without the background-networking flags Chromium phones home at start, which this sandbox
-# refuses; --no-sandbox is needed when the tests run as root, as CI does.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from .build import copy_project, sphinx_build
+from .helpers import CHROMIUM, CHROMIUM_ARGS, HTML, unavailable
 
-
-def unavailable(reason: str, *, module: bool = False) -> None:
-    """Skip on a contributor's machine; fail under CI=true, where nothing may be skipped."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true, so this fails instead of skipping)", pytrace=False)
-    pytest.skip(reason, allow_module_level=module)
-
-
-def require_browser() -> None:
-    """Skip the calling test module, with one message, when Chromium or playwright is missing."""
-    if not CHROMIUM.exists():
-        unavailable(
-            f"browser tests need Chromium at {CHROMIUM}: install it with "
-            "`sudo apt-get install chromium` (never `playwright install`), or point "
-            "JACDOC_CHROMIUM at another Chromium binary",
-            module=True,
-        )
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        unavailable("browser tests need the playwright package (in the 'test' group)", module=True)
+#: The site's published repository, as the Pages workflow's GITHUB_REPOSITORY names it.
+REPOSITORY = "jacdoc/jacdoc"
 
 
 @pytest.fixture(scope="session")
@@ -62,29 +31,58 @@ def site() -> Path:
     return HTML
 
 
-def html_pages(root: Path) -> list[Path]:
-    return sorted(root.rglob("*.html"))
-
-
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """Serve a folder on 127.0.0.1, on a free port, while the block runs."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 @pytest.fixture(scope="session")
 def server(site: Path) -> Iterator[str]:
-    """Serve the site on 127.0.0.1 (a free port) for the whole session."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    """The built site, served for the whole session."""
+    with serving(site) as url:
+        yield url
+
+
+@dataclass(frozen=True)
+class Published:
+    """A build made as the Pages workflow makes it, served from the address it was built for."""
+
+    url: str  # ends with "/"
+    site: Path
+    environment: dict[str, str]
 
 
 @pytest.fixture(scope="session")
-def browser():
+def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
+    project = copy_project(tmp_path_factory.mktemp("published") / "jacdoc")
+    site = project / "docs" / "_build" / "html"
+    site.mkdir(parents=True)
+    with serving(site) as url:
+        environment = {
+            "JACDOC_BASE_URL": f"{url}/",
+            "GITHUB_REPOSITORY": REPOSITORY,
+            "SOURCE_DATE_EPOCH": "1767225600",  # 2026-01-01: any fixed time will do
+        }
+        result = sphinx_build(project, **environment)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        yield Published(f"{url}/", site, environment)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
