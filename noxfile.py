@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -117,6 +119,22 @@ def install(session: nox.Session, *groups: str) -> None:
     stamp.write_text(wanted)
 
 
+def copy_project(destination: Path) -> Path:
+    """Copy the files git sees (tracked, or new and not ignored), as a fresh clone would hold.
+
+    The build tests and benchmarks work on such a copy, never on the working tree.
+    """
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split("\0")  # fmt: skip
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, destination / name)
+    return destination
+
+
 def built_from_other_source(build: Path, source: str) -> bool:
     """Whether ``build`` holds outputs made from a src/jacdoc other than ``source``."""
     stamp = build / "jacdoc-source.sha256"
@@ -125,11 +143,13 @@ def built_from_other_source(build: Path, source: str) -> bool:
 
 def build_site(session: nox.Session, *, clean: bool) -> None:
     """Build the HTML site, from scratch when asked to or when src/jacdoc changed."""
-    source = fingerprint(ROOT / "src" / "jacdoc")
+    # The site's address and repository change what the notebooks install and link to.
+    settings = [os.environ.get(name, "") for name in ("JACDOC_BASE_URL", "GITHUB_REPOSITORY")]
+    source = fingerprint(ROOT / "src" / "jacdoc") + " ".join(settings)
     if not clean and built_from_other_source(BUILD, source):
         # Neither sphinx-gallery nor the notebook cache notices a change in the package the
-        # pages import, so their outputs would silently go stale.
-        session.log("src/jacdoc changed since the last build: rebuilding from scratch.")
+        # pages import, or in the address their notebooks install from: outputs would go stale.
+        session.log("src/jacdoc or the site's address changed: rebuilding from scratch.")
         clean = True
     if clean:
         for path in GENERATED:
@@ -214,6 +234,14 @@ def bench_build(session: nox.Session) -> None:
     """Time clean, no-op and one-example rebuilds against running the examples by hand."""
     install(session, "docs", "test")
     session.run("python", "benchmarks/bench_build.py")
+
+
+@nox.session(default=False)
+def bench_pages(session: nox.Session) -> None:
+    """Weigh every page of the site in Chromium, and time its math (``-- --baseline DIR``)."""
+    install(session, "docs", "test")
+    build_site(session, clean=False)
+    session.run("python", "benchmarks/bench_pages.py", *session.posargs)
 
 
 @nox.session(default=False)

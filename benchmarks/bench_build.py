@@ -12,6 +12,7 @@ measurements and whether each goal holds:
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -19,13 +20,24 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from tests.site.build import SPHINX_OPTIONS, copy_project
 
-SPHINX = [sys.executable, "-m", "sphinx", *SPHINX_OPTIONS]
+def load_noxfile() -> Any:
+    """The noxfile as a module: it defines the build's options and the project copy."""
+    spec = importlib.util.spec_from_file_location("noxfile", ROOT / "noxfile.py")
+    assert spec is not None
+    assert spec.loader is not None
+    noxfile = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(noxfile)
+    return noxfile
+
+
+NOXFILE = load_noxfile()
+copy_project = NOXFILE.copy_project
+SPHINX = [sys.executable, "-m", "sphinx", *NOXFILE.SPHINX_OPTIONS]
 
 
 def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:

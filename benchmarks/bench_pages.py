@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
 import statistics
 import threading
 from collections.abc import Iterator
@@ -29,7 +30,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("JACDOC_CHROMIUM", "/usr/bin/chromium")
 # As in the browser tests: no background traffic, which this machine's network refuses.
 CHROMIUM_ARGS = [
     "--headless",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tomllib
 from importlib.metadata import version as _version
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit
 DOCS = Path(__file__).parent
 sys.path.insert(0, str(DOCS / "_ext"))
 
-from jacdoc_docs import inventories
+from jacdoc_docs import downloads, inventories
 
 project = "jacdoc"
 author = "The jacdoc developers"
@@ -51,26 +52,28 @@ html_favicon = "_static/favicon.svg"
 # The pages link to their real sources (the examples, the MyST files); no _sources/ copies.
 html_copy_source = False
 html_math_renderer = "mathml"  # docs/_ext/jacdoc_docs/mathml.py: no math JavaScript at all
-# "View source" and "edit" links need the real repository, which only the host knows: GitHub
-# Actions sets GITHUB_SERVER_URL and GITHUB_REPOSITORY, Read the Docs READTHEDOCS_GIT_CLONE_URL.
-_repository = os.environ.get("READTHEDOCS_GIT_CLONE_URL", "").removesuffix(".git") or (
-    f"{os.environ['GITHUB_SERVER_URL']}/{os.environ['GITHUB_REPOSITORY']}"
-    if "GITHUB_REPOSITORY" in os.environ and "GITHUB_SERVER_URL" in os.environ
-    else ""
-)
-html_theme_options = (
-    {"source_repository": f"{_repository}/", "source_branch": "main", "source_directory": "docs/"}
-    if _repository.startswith("https://")
-    else {}
-)
-# The public address comes from the host: Read the Docs sets READTHEDOCS_CANONICAL_URL, and the
-# GitHub Pages workflow sets JACDOC_BASE_URL. A local build has no public address, so it gets
-# neither a canonical link nor a sitemap (whose entries must be absolute URLs).
-html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL") or os.environ.get("JACDOC_BASE_URL", "")
+# The repository's address lives in one place, pyproject.toml's [project.urls]. furo's "view"
+# and "edit" links use it; jacdoc_docs points those of gallery pages at the example scripts.
+REPOSITORY = tomllib.loads((DOCS.parent / "pyproject.toml").read_text())["project"]["urls"]
+html_theme_options = {
+    "source_repository": REPOSITORY["Source"],
+    "source_branch": "main",
+    "source_directory": "docs/",
+}
+# The public address comes from the host: the GitHub Pages workflow sets JACDOC_BASE_URL. A local
+# build has no public address, so it gets no canonical link, sitemap or social preview (their
+# URLs must be absolute).
+html_baseurl = os.environ.get("JACDOC_BASE_URL", "")
 if html_baseurl:
-    extensions.append("sphinx_sitemap")
+    extensions += ["sphinx_sitemap", "sphinxext.opengraph"]
     sitemap_url_scheme = "{link}"
     sitemap_excludes = ["404.html", "search.html", "genindex.html", "py-modindex.html"]
+    ogp_site_url = html_baseurl
+    ogp_use_first_image = True  # gallery pages use their thumbnail (jacdoc_docs.gallery)
+    ogp_social_cards = {"enable": False}  # no generated cards: the figures say more
+# The repository whose "notebooks" branch the Pages workflow publishes: Colab opens notebooks
+# from there. Only GitHub's builds know it, so a local build shows no Colab link.
+jacdoc_colab_repository = os.environ.get("GITHUB_REPOSITORY", "")
 # The 404 page is served at any depth, so its links are root-relative, under the site's path.
 notfound_urls_prefix = urlsplit(html_baseurl).path or "/"
 
@@ -100,9 +103,9 @@ sphinx_gallery_conf = {
     # Run times differ from build to build; leave them out of reproducible builds.
     "min_reported_time": sys.maxsize if "SOURCE_DATE_EPOCH" in os.environ else 0,
     "remove_config_comments": True,
-    "first_notebook_cell": (
-        "# This notebook needs PyTorch, matplotlib and jacdoc. From a clone of the jacdoc\n"
-        '# repository: python -m pip install ".[plot]"'
+    # Installs jacdoc from the site's own wheel (docs/_ext/jacdoc_docs/downloads.py).
+    "first_notebook_cell": downloads.first_notebook_cell(
+        html_baseurl, release, REPOSITORY["Source"]
     ),
 }
 

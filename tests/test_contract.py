@@ -49,7 +49,7 @@ def test_vjp_and_jvp_match_autograd(in_shape, out_shape):
 
     (expected_vjp,) = torch.autograd.grad(f(x), x, grad_outputs=v)
     torch.testing.assert_close(jacdoc.vjp(v, J), expected_vjp)
-    _, expected_jvp = torch.func.jvp(f, (x.detach(),), (t,))
+    expected_jvp = torch.func.jvp(f, (x.detach(),), (t,))[1]
     torch.testing.assert_close(jacdoc.jvp(J, t), expected_jvp)
 
 

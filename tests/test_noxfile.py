@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from .site.helpers import load_noxfile
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 
 
-@functools.cache  # nox registers sessions on import; a second import would register them twice
-def load_noxfile():
-    spec = importlib.util.spec_from_file_location("noxfile", ROOT / "noxfile.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def report(name: str) -> dict:
+def report(name: str) -> dict[str, Any]:
     """pip's own ``install --dry-run --report`` of the pinned torch, recorded on two setups
     (trimmed to the fields the sessions read)."""
-    return json.loads((DATA / name).read_text())
+    recorded: dict[str, Any] = json.loads((DATA / name).read_text())
+    return recorded
 
 
 def test_pip_configured_with_a_local_cpu_wheel_installs_as_configured():

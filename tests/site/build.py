@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import ROOT
+from .helpers import load_noxfile
 
-# The same options as `nox -s docs` (see noxfile.py).
-SPHINX_OPTIONS = ["-b", "html", "-n", "-W", "--keep-going", "-T"]
-
-
-def copy_project(destination: Path) -> Path:
-    """Copy the files git would see (tracked or not ignored), as a fresh clone would have."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split("\0")
-    for name in filter(None, listed):
-        source = ROOT / name
-        if source.is_file():
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    return destination
+NOXFILE = load_noxfile()
+SPHINX_OPTIONS = NOXFILE.SPHINX_OPTIONS
+copy_project = NOXFILE.copy_project
 
 
 def sphinx_build(project: Path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.site
 
 
 def minimal_project(tmp_path: Path, toctree: str) -> Path:
-    project = copy_project(tmp_path / "project")
+    project: Path = copy_project(tmp_path / "project")
     for page in (project / "docs").glob("*.md"):
         page.unlink()
     (project / "docs" / "api.rst").unlink()

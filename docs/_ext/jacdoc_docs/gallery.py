@@ -36,26 +36,6 @@ def track_minigalleries(app: Any, docname: str, source: list[str]) -> None:
         app.env.note_dependency(str(path))
 
 
-# -- Alt text for gallery thumbnails -----------------------------------------------------
-
-
-def describe_thumbnails(app: Any, doctree: Any, docname: str) -> None:
-    """Give each gallery thumbnail the title of its example as alt text.
-
-    sphinx-gallery leaves thumbnail alt text empty; a screen reader then announces nothing for
-    the picture, and an image that fails to load leaves a blank box.
-    """
-    from docutils import nodes
-
-    for image in doctree.findall(nodes.image):
-        name = Path(image["uri"]).name
-        if image.get("alt") or not name.startswith("sphx_glr_") or "_thumb." not in name:
-            continue
-        example = name.removeprefix("sphx_glr_").rsplit("_thumb.", 1)[0]
-        title = app.env.titles.get(f"{app.config.sphinx_gallery_conf['gallery_dirs']}/{example}")
-        image["alt"] = f"Thumbnail of the example: {title.astext() if title else example}"
-
-
 # -- Reproducible downloads ---------------------------------------------------------------
 
 
@@ -80,7 +60,47 @@ def normalize_zips(app: Any, exception: Exception | None) -> None:
                 target.writestr(info, data)
 
 
+# -- Links to the examples themselves ---------------------------------------------------
+
+
+def _example_source(app: Any, pagename: str) -> str | None:
+    """The repository path of the file a gallery page is generated from, if it is one."""
+    conf = app.config.sphinx_gallery_conf
+    gallery, _, name = pagename.partition("/")
+    if gallery != conf["gallery_dirs"] or not name or "/" in name:
+        return None
+    examples = Path(app.srcdir, conf["examples_dirs"]).resolve()
+    folder = examples.relative_to(Path(app.srcdir).resolve().parent).as_posix()
+    return f"{folder}/GALLERY_HEADER.rst" if name == "index" else f"{folder}/{name}.py"
+
+
+def link_example_sources(
+    app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Point furo's "view" and "edit" links of gallery pages at the examples.
+
+    By default they name the generated ``docs/auto_examples/*.rst``, which is not in the
+    repository.
+    """
+    source = _example_source(app, pagename)
+    repository = context.get("theme_source_repository", "").rstrip("/")
+    if source is None or not repository:
+        return
+    branch = context["theme_source_branch"]
+    context["theme_source_view_link"] = f"{repository}/blob/{branch}/{source}?plain=true"
+    context["theme_source_edit_link"] = f"{repository}/edit/{branch}/{source}"
+
+
+def preview_with_thumbnail(app: Any, doctree: Any) -> None:
+    """Social previews of an example page show its gallery thumbnail."""
+    name = app.env.docname.partition("/")[2]
+    if app.config.html_baseurl and _example_source(app, app.env.docname) and name != "index":
+        thumbnail = f"_images/sphx_glr_{name}_thumb.png"
+        app.env.metadata[app.env.docname]["og:image"] = app.config.html_baseurl + thumbnail
+
+
 def setup(app: Any) -> None:
+    app.connect("html-page-context", link_example_sources)
+    app.connect("doctree-read", preview_with_thumbnail)
     app.connect("source-read", track_minigalleries)
-    app.connect("doctree-resolved", describe_thumbnails)
     app.connect("build-finished", normalize_zips)

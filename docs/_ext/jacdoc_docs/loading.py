@@ -1,4 +1,4 @@
-"""Scripts that do not hold up the first paint.
+"""Pages that render before their scripts run, and code a keyboard can scroll.
 
 furo, copybutton and sphinx-gallery add their scripts as plain ``<script src>`` tags in the
 head, which stop the parser until each one is fetched and run. None of them needs to run before
@@ -32,5 +32,16 @@ def defer_scripts(
             script.attributes.setdefault("defer", "defer")
 
 
+def focusable_code(
+    app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Let keyboard users reach code blocks, so that they can scroll the ones that overflow."""
+    if "body" in context:
+        context["body"] = context["body"].replace(
+            '<div class="highlight"><pre>', '<div class="highlight"><pre tabindex="0">'
+        )
+
+
 def setup(app: Any) -> None:
     app.connect("html-page-context", defer_scripts)
+    app.connect("html-page-context", focusable_code)
