@@ -3,10 +3,11 @@ One Jacobian through every PyTorch API
 ======================================
 
 PyTorch has three families of tools for derivatives of non-scalar functions: the
-``Tensor.backward`` / ``torch.autograd.grad`` pair, ``torch.autograd.functional``, and the
-composable transforms of ``torch.func``. They compute the same mathematics. This example
-takes one function that mixes entries *and* changes shape, derives its Jacobian by hand, and
-checks that every API reproduces it, or the VJP and JVP that it implies.
+:meth:`torch.Tensor.backward` / :func:`torch.autograd.grad` pair,
+:mod:`torch.autograd.functional`, and the composable transforms of :mod:`torch.func`. They
+compute the same mathematics, by different means. This example takes one function that mixes
+entries *and* changes shape, derives its Jacobian by hand, and checks that every API
+reproduces it, or the VJP and JVP that it implies.
 """
 
 # %%
@@ -19,13 +20,9 @@ checks that every API reproduces it, or the VJP and JVP that it implies.
 #           \delta_{nj}
 #
 # The Jacobian has shape ``(4, 3) + (2, 3)``: 12 output entries times 6 input entries.
-import matplotlib.pyplot as plt
 import torch
-import torch.autograd.functional as AF
 
 import jacdoc
-
-# sphinx_gallery_thumbnail_number = 1
 
 torch.manual_seed(0)
 A = torch.randn(4, 2)
@@ -43,6 +40,8 @@ v = torch.randn(4, 3)  # a cotangent: the output's shape
 t = torch.randn(2, 3)  # a tangent: the input's shape
 vjp_hand = jacdoc.vjp(v, J_hand)  # sum over the output indices
 jvp_hand = jacdoc.jvp(J_hand, t)  # sum over the input indices
+
+import matplotlib.pyplot as plt
 
 ax = jacdoc.plot_jacobian(J_hand, out_ndim=2, title="Jacobian of sin(A @ x), 12 x 6")
 plt.show()
@@ -66,31 +65,134 @@ torch.testing.assert_close(grad, vjp_hand)
 assert x_leaf.grad is None  # autograd.grad leaves .grad alone
 
 # %%
-# With ``is_grads_batched=True``, ``grad_outputs`` gets a leading batch dimension and
-# autograd runs one vectorized backward pass per batch entry. A batch holding every basis
-# cotangent (one per output entry) returns every row of the Jacobian at once:
+# By default the returned gradient is a plain tensor, with no record of how it was computed.
+# With ``create_graph=True`` autograd records the backward pass as well, and the gradient
+# can itself be differentiated. That is what a gradient penalty (a loss that contains the
+# size of a gradient) or meta-learning needs. Here the penalty is ``‖∇s‖²`` for the scalar
+# ``s(x) = sum(sin(A @ x))``, whose gradient is ``Aᵀ cos(A @ x)`` by hand:
+x_leaf = x.clone().requires_grad_(True)
+(gradient,) = torch.autograd.grad(f(x_leaf).sum(), x_leaf, create_graph=True)
+torch.testing.assert_close(gradient, A.T @ torch.cos(A @ x))
+(gradient**2).sum().backward()
+penalty_by_hand = torch.func.grad(lambda x: ((A.T @ torch.cos(A @ x)) ** 2).sum())(x)
+torch.testing.assert_close(x_leaf.grad, penalty_by_hand)
+
+# %%
+# Without ``create_graph=True`` the gradient is a plain tensor with no history, and the
+# penalty cannot be differentiated:
+x_leaf = x.clone().requires_grad_(True)
+(gradient,) = torch.autograd.grad(f(x_leaf).sum(), x_leaf)
+assert not gradient.requires_grad
+try:
+    (gradient**2).sum().backward()
+except RuntimeError as error:
+    print("penalty without create_graph:", error)
+else:
+    raise AssertionError("a gradient computed without create_graph should have no graph")
+
+# %%
+# With ``is_grads_batched=True``, ``grad_outputs`` gets a leading batch dimension, and
+# ``autograd.grad`` returns one VJP per batch entry. It makes one vectorized call over the
+# whole batch of cotangents, through PyTorch's older vmap prototype (not
+# :func:`torch.func.vmap`). A batch holding every basis cotangent (one per output entry)
+# returns every row of the Jacobian at once:
 x_leaf = x.clone().requires_grad_(True)
 y = f(x_leaf)
-basis = torch.eye(y.numel()).reshape(y.numel(), *y.shape)  # 12 cotangents, each 4x3
+basis = torch.eye(y.numel()).reshape(y.numel(), *y.shape)  # one cotangent per output entry
 (rows,) = torch.autograd.grad(y, x_leaf, grad_outputs=basis, is_grads_batched=True)
-assert rows.shape == (12, 2, 3)
+assert rows.shape == (y.numel(), *x.shape) == (12, 2, 3)
 torch.testing.assert_close(rows.reshape(J_hand.shape), J_hand)
+
+# %%
+# The older vmap has no batching rule for some operations' backward formulas. For those it
+# falls back to running the operation once per batch entry, in a loop, which gives the same
+# numbers but none of the speed. It says so only when its warnings are switched on, with
+# the switch that the documentation of ``is_grads_batched`` names. GELU's backward is one
+# such operation in torch 2.13; the backward of ``f`` above (a matrix product, then ``sin``)
+# has batching rules throughout:
+import warnings
+
+
+def fallbacks(g):
+    """The older vmap's warnings about loops, for all rows of g's Jacobian at x."""
+    x_leaf = x.clone().requires_grad_(True)
+    y = g(x_leaf)
+    cotangents = torch.eye(y.numel()).reshape(y.numel(), *y.shape)
+    torch._C._debug_only_display_vmap_fallback_warnings(True)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            (rows,) = torch.autograd.grad(y, x_leaf, cotangents, is_grads_batched=True)
+    finally:
+        torch._C._debug_only_display_vmap_fallback_warnings(False)
+    torch.testing.assert_close(rows.reshape(y.shape + x.shape), torch.func.jacrev(g)(x))
+    return [str(warning.message) for warning in caught]
+
+
+def gelu_layer(x):
+    return torch.nn.functional.gelu(A @ x)
+
+
+assert fallbacks(f) == []
+gelu_warnings = fallbacks(gelu_layer)
+print(gelu_warnings[0].split(". ")[0])
+# sphinx_gallery_start_ignore
+assert len(gelu_warnings) == 1
+assert "batching rule for aten::gelu_backward" in gelu_warnings[0]
+assert "legacy vmap prototype" in gelu_warnings[0]
+# sphinx_gallery_end_ignore
 
 # %%
 # ``torch.autograd.functional``: VJP, JVP and the whole Jacobian
 # --------------------------------------------------------------
 # These take the function itself and return the output too.
-out, vjp_af = AF.vjp(f, x, v)
-torch.testing.assert_close(vjp_af, vjp_hand)
-out, jvp_af = AF.jvp(f, x, t)
-torch.testing.assert_close(jvp_af, jvp_hand)
+out, vjp_functional = torch.autograd.functional.vjp(f, x, v)
+torch.testing.assert_close(vjp_functional, vjp_hand)
+out, jvp_functional = torch.autograd.functional.jvp(f, x, t)
+torch.testing.assert_close(jvp_functional, jvp_hand)
+
+
+# %%
+# :func:`torch.autograd.functional.jvp` does not use forward mode. It runs a backward pass
+# with a placeholder cotangent, recording it as a graph, and differentiates *that* with
+# respect to the placeholder (the "double-backward trick"): the backward pass is linear in
+# its cotangent, with matrix ``Jᵀ``, so its VJP with ``t`` is ``J t``. So it needs only
+# backward formulas. An operation that has a backward formula and no forward-mode formula
+# shows the difference: here a custom :class:`torch.autograd.Function` (see
+# :doc:`10_custom_backward`) that computes ``x²`` and defines only ``backward``.
+class SquareWithoutJvp(torch.autograd.Function):
+    @staticmethod
+    def forward(x):
+        return x**2
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(inputs[0])
+
+    @staticmethod
+    def backward(ctx, v):
+        (x,) = ctx.saved_tensors
+        return 2 * x * v  # vᵀJ for J = diag(2 x)
+
+
+_, jvp_double_backward = torch.autograd.functional.jvp(SquareWithoutJvp.apply, x, t)
+torch.testing.assert_close(jvp_double_backward, 2 * x * t)
+try:
+    torch.func.jvp(SquareWithoutJvp.apply, (x,), (t,))
+except NotImplementedError as error:
+    print("torch.func.jvp:", error)
+else:
+    raise AssertionError("forward mode should need the Function's jvp")
 
 # %%
 # ``jacobian`` by default loops over the 12 output entries in Python, one backward pass
-# each; ``vectorize=True`` batches them, and ``strategy="forward-mode"`` builds the 6 columns
-# with forward-mode AD instead (it requires ``vectorize=True``).
+# each; ``vectorize=True`` batches them (through ``is_grads_batched``), and
+# ``strategy="forward-mode"`` builds the 6 columns with forward-mode AD instead (it requires
+# ``vectorize=True``). Its documentation calls ``vectorize`` experimental and points to
+# :func:`torch.func.jacrev` and :func:`torch.func.jacfwd` instead.
+assert (f(x).numel(), x.numel()) == (12, 6)
 for options in [{}, {"vectorize": True}, {"vectorize": True, "strategy": "forward-mode"}]:
-    torch.testing.assert_close(AF.jacobian(f, x, **options), J_hand)
+    torch.testing.assert_close(torch.autograd.functional.jacobian(f, x, **options), J_hand)
     print("autograd.functional.jacobian with", options or "defaults", "matches J by hand")
 
 # %%
@@ -118,7 +220,7 @@ torch.testing.assert_close(torch.func.jacrev(f)(x), J_hand)
 torch.testing.assert_close(torch.func.jacfwd(f)(x), J_hand)
 
 # %%
-# ``jacdoc.jacobian`` picks reverse or forward mode from the shapes, and all three of its
+# :func:`jacdoc.jacobian` picks reverse or forward mode from the shapes, and all three of its
 # modes agree too:
 for mode in ("auto", "reverse", "forward"):
     torch.testing.assert_close(jacdoc.jacobian(f, x, mode=mode), J_hand)
@@ -132,29 +234,40 @@ print("every API reproduced J, vᵀJ and J·t")
 # ==========================================  ===========================  =======================================
 # ``y.backward(v)``                           nothing; adds ``vᵀJ`` to     training: gradients of a loss into the
 #                                             each leaf's ``.grad``        parameters, accumulated
-# ``torch.autograd.grad(y, x, v)``            ``vᵀJ`` as a new tensor      a gradient you want to keep out of
-#                                                                          ``.grad`` (penalties, meta-learning)
-# ``autograd.grad(..., is_grads_batched)``    a batch of ``vᵀJ``           many VJPs through one graph
-# ``autograd.functional.vjp`` / ``jvp``       ``(f(x), vᵀJ)`` /            one-off products of a function;
-#                                             ``(f(x), J·t)``              older API
+# ``torch.autograd.grad(y, x, v)``            ``vᵀJ`` as a new tensor      a gradient kept out of ``.grad``; with
+#                                                                          ``create_graph=True``, one you can
+#                                                                          differentiate (gradient penalties,
+#                                                                          meta-learning)
+# ``autograd.grad(..., is_grads_batched)``    a batch of ``vᵀJ``           many VJPs through one graph, in one
+#                                                                          vectorized call (older vmap)
+# ``autograd.functional.vjp`` / ``jvp``       ``(f(x), vᵀJ)`` /            one-off products of a function; older
+#                                             ``(f(x), J·t)``              API; its ``jvp`` runs two backward
+#                                                                          passes, not forward mode
 # ``autograd.functional.jacobian``            ``J``                        ``vectorize=True`` or not at all: the
 #                                                                          default loops in Python
 # ``torch.func.vjp``                          ``f(x)`` and a VJP function  many VJPs of one function; composes
 #                                                                          with ``vmap`` and ``grad``
 # ``torch.func.jvp``                          ``(f(x), J·t)``              directional derivatives, forward mode
-# ``torch.func.jacrev``                       ``J``, row by row            outputs no larger than inputs
-# ``torch.func.jacfwd``                       ``J``, column by column      outputs larger than inputs
+# ``torch.func.jacrev``                       ``J``, row by row            wide Jacobians: fewer outputs than
+#                                                                          inputs
+# ``torch.func.jacfwd``                       ``J``, column by column      tall Jacobians: more outputs than
+#                                                                          inputs
 # ``torch.func.vmap``                         a batched function           per-sample Jacobians and gradients
-# ``jacdoc.jacobian``                         ``J``                        rows or columns, whichever is fewer
+# ``jacdoc.jacobian``                         ``J``                        rows, or columns when ``J`` is clearly
+#                                                                          tall (``mode="auto"``)
 # ==========================================  ===========================  =======================================
-#
-# The PyTorch documentation recommends the ``torch.func`` transforms over
-# ``torch.autograd.functional.jacobian`` for new code.
 #
 # Key points
 # ----------
 # - All of these compute ``vᵀJ``, ``J·t`` or ``J`` itself, in the same outputs-first layout.
 # - Only ``backward`` writes to ``.grad``; everything else returns its result.
+# - ``autograd.grad`` returns a differentiable gradient only with ``create_graph=True``.
+# - ``is_grads_batched=True`` is one vectorized call over a batch of cotangents, through the
+#   older vmap, which loops over the batch for operations it has no batching rule for.
+# - :func:`torch.autograd.functional.jvp` gets ``J·t`` from two backward passes;
+#   :func:`torch.func.jvp` uses forward mode.
 # - ``jacrev`` is ``vmap`` over VJPs (one per output entry), ``jacfwd`` is ``vmap`` over JVPs
 #   (one per input entry). :doc:`05_cross_checks` checks them against finite differences and
 #   symbols, and :doc:`06_cost` measures what each costs.
+#
+# Next: :doc:`finite differences and symbols against autograd <05_cross_checks>`.

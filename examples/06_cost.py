@@ -88,8 +88,9 @@ assert training == 3 * evaluation
 # What a VJP must keep, and forward mode does not
 # -----------------------------------------------
 # Between the forward and the backward pass, autograd keeps what each operation saved:
-# here, each layer's output (``tanh`` needs it for its derivative, and the next product
-# needs it as its input). :class:`jacdoc.PeakMemory` counts the tensor bytes still alive
+# here, each layer's output, which ``tanh`` needs for its derivative (the products save
+# nothing new: their other factor, ``W``, exists anyway, and their input is not needed when
+# ``W`` needs no gradient). :class:`jacdoc.PeakMemory` counts the tensor bytes still alive
 # after the forward pass, with and without a graph; the difference is what the backward
 # pass will need. It grows by one activation per layer:
 kept = []
@@ -121,8 +122,10 @@ print("bytes alive after a JVP beyond its two results:", forward_mode.current - 
 # Jacobian four ways: the default of :func:`torch.autograd.functional.jacobian` (a Python
 # loop of ``m`` backward passes), the same with ``vectorize=True`` (one batched pass),
 # :func:`torch.func.jacrev` and :func:`torch.func.jacfwd`. The FLOP counter shows that the
-# loop and the batched passes do the same arithmetic: one evaluation plus one backward
-# product per row.
+# three row-by-row strategies, the loop and the two batched ones, do the same arithmetic: one
+# evaluation plus one backward product per row. ``jacfwd`` goes column by column, a product
+# with ``W`` per column, and on this square map does as much, plus the product with the zero
+# tangent of ``W`` seen above.
 n = 128
 W = torch.randn(n, n) / n**0.5
 x = torch.randn(n)
@@ -145,8 +148,11 @@ one_row = 2 * n * n  # the product with Wᵀ (reverse) or with W (forward) for o
 for name, strategy in strategies.items():
     torch.testing.assert_close(strategy(layer, x), expected)
     print(f"{name:42} {flops(lambda s=strategy: s(layer, x)):>10,} FLOPs")
-for name in ("row loop (autograd.functional.jacobian)", "torch.func.jacrev"):
+rows = ["row loop (autograd.functional.jacobian)", "vectorized (jacobian, vectorize=True)"]
+for name in [*rows, "torch.func.jacrev"]:
     assert flops(lambda s=strategies[name]: s(layer, x)) == 2 * n * n + n * one_row
+columns = flops(lambda: torch.func.jacfwd(layer)(x))
+assert n * one_row <= columns <= 2 * (2 * n * n + n * one_row)
 
 # %%
 # What the batched pass changes is memory and time. It holds every row's cotangent at once
