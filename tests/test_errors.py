@@ -121,6 +121,26 @@ BAD_CALLS = [
         r"d must be a torch.Tensor; got list \[1.0, 2.0\]",
     ),
     (
+        lambda: jacdoc.show_jacobian(J22, 2, names="yx"),
+        TypeError,
+        r"names must be a tuple of two strings; got str 'yx'",
+    ),
+    (
+        lambda: jacdoc.show_jacobian([[1.0]], 1),
+        TypeError,
+        r"J must be a torch.Tensor; got list",
+    ),
+    (
+        lambda: jacdoc.show_jacobian(J22, 5),
+        ValueError,
+        r"out_ndim must be between 0 and J.ndim = 4; got 5",
+    ),
+    (
+        lambda: jacdoc.show_jacobian(torch.zeros(2, 0), 1),
+        ValueError,
+        r"J must have at least one entry; got shape \(2, 0\)",
+    ),
+    (
         lambda: jacdoc.to_latex(torch.zeros(0, 3), 1),
         ValueError,
         r"J must have at least one entry; got shape \(0, 3\)",

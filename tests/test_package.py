@@ -29,7 +29,7 @@ def test_version_from_a_source_folder_that_was_never_installed(monkeypatch):
 
 def test_every_public_name_is_exported():
     public = {name for name in dir(jacdoc) if not name.startswith("_")}
-    modules = {"autodiff", "contract", "memory", "plot", "render"}
+    modules = {"autodiff", "contract", "heatmap", "memory", "plot", "render"}
     assert public - modules == set(jacdoc.__all__) - {"__version__"}
 
 

@@ -70,3 +70,10 @@ def test_plot_jacobian_drops_labels_and_values_on_large_matrices():
 def test_importing_jacdoc_does_not_import_matplotlib():
     code = "import sys, jacdoc; sys.exit('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_to_latex_shows_non_finite_entries():
+    J = torch.tensor([[1.0, float("nan")], [float("inf"), -float("inf")]])
+    latex = jacdoc.to_latex(J, out_ndim=1)
+    assert r"1 & \mathrm{NaN} \\" in latex
+    assert r"\infty & -\infty" in latex

@@ -73,12 +73,19 @@ def to_latex(J: torch.Tensor, out_ndim: int, *, digits: int = 3, max_entries: in
     for r, row in enumerate(matrix):
         if r and r % row_block == 0:
             lines.append(r"\hline")
-        lines.append(" & ".join(_number(v, digits) for v in row) + r" \\")
+        lines.append(" & ".join(_latex(number(v, digits)) for v in row) + r" \\")
     lines[-1] = lines[-1].removesuffix(r" \\")
     return "\n".join([rf"\left[\begin{{array}}{{{spec}}}", *lines, r"\end{array}\right]"])
 
 
-def _number(value: float, digits: int) -> str:
+def number(value: float, digits: int) -> str:
+    """A value as the heatmaps and LaTeX matrices show it: whole numbers without a point."""
+    if not math.isfinite(value):
+        return str(value)  # "nan", "inf", "-inf"
     if value == int(value):
         return str(int(value))  # also turns -0.0 into 0
     return f"{value:.{digits}g}"
+
+
+def _latex(shown: str) -> str:
+    return {"nan": r"\mathrm{NaN}", "inf": r"\infty", "-inf": r"-\infty"}.get(shown, shown)

@@ -173,3 +173,21 @@ def test_search_finds_the_page(browser, server, query, expected):
         )
     assert any(href.split("?")[0].split("#")[0] == expected for href in hrefs), hrefs
     assert not problems, problems
+
+
+def test_a_heatmap_cell_on_the_derivation_page_names_its_derivative(browser, server):
+    derivative = "J[0, 1, 0, 1] = ∂y[0, 1] / ∂x[0, 1] = 2"
+    with visit(browser, server, "derivation.html") as (page, problems):
+        # Its accessible name, which a screen reader reads, is the title.
+        cell = page.get_by_role("img", name=derivative, exact=True)
+        assert cell.count() == 1
+        cell.hover()
+        box = cell.bounding_box()
+        assert box is not None
+        under_pointer = page.evaluate(
+            """([x, y]) => document.elementFromPoint(x, y)
+                .closest('g[role=img]').querySelector('title').textContent""",
+            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+        )
+    assert under_pointer == derivative  # the tooltip a browser shows on hover
+    assert not problems, problems
