@@ -232,6 +232,30 @@ def test_auto_builds_rows_when_the_backward_pass_cannot_be_differentiated():
     torch.testing.assert_close(jacdoc.jacobian(f, x), expected)
 
 
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_no_silent_zeros_when_the_backward_pass_cannot_be_differentiated(requires_grad):
+    """Tall maps in auto mode, where the double-backward trick would be the natural path."""
+    W = torch.randn(*TALL_OUT, *TALL_IN, dtype=torch.float64)
+    x = torch.randn(TALL_IN, dtype=torch.float64).requires_grad_(requires_grad)
+
+    def once(x):
+        return _SquareOnce.apply(W @ x)
+
+    Y = torch.randn(100, 3, dtype=torch.float64)
+
+    def cdist(x):  # its backward has no derivative of its own for p=1
+        return torch.cdist(x.reshape(2, 3), Y, p=1)
+
+    expected = 2 * (W @ x.detach())[:, None] * W
+    torch.testing.assert_close(jacdoc.jacobian(once, x), expected)
+    z = torch.randn(6, dtype=torch.float64).requires_grad_(requires_grad)
+    torch.testing.assert_close(jacdoc.jacobian(cdist, z), torch.func.jacrev(cdist)(z.detach()))
+    Z = torch.randn(3, 6, dtype=torch.float64)
+    torch.testing.assert_close(
+        torch.vmap(lambda z: jacdoc.jacobian(cdist, z))(Z), torch.vmap(torch.func.jacrev(cdist))(Z)
+    )
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_function_that_ignores_its_input_has_a_zero_jacobian(mode):
     J = jacdoc.jacobian(lambda x: torch.ones(3), torch.ones(2), mode=mode)

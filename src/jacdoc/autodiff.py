@@ -1,4 +1,4 @@
-"""Build a full Jacobian row by row or column by column, whichever is fewer."""
+"""Build a full Jacobian from rows (VJPs) or, when it is clearly tall, from columns (JVPs)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ Function = Callable[[torch.Tensor], torch.Tensor]
 
 MODES = ("auto", "reverse", "forward")
 
-#: Up to this many rows (or columns), plain autograd calls in a loop beat one vectorized call,
-#: whose fixed cost they do not pay back.
+# The three constants below were tuned with benchmarks/bench_jacobian.py on a CPU, one thread,
+# torch 2.13. They pick the side that is usually cheaper there; they are a heuristic, not a
+# guarantee, and other hardware moves the crossovers.
+
+#: Chunks of up to this many rows (or columns) run as plain autograd calls in a loop; larger
+#: chunks run as one vectorized call, whose fixed cost a few calls do not pay back.
 SMALL_COUNT = 3
 
 #: ``mode="auto"`` builds ``J`` column by column only when it has more than this many times
@@ -25,11 +29,11 @@ COLUMN_RATIO = 1.5
 
 #: ... and at least this many rows. Below it, the rows' vectorized pass costs little more
 #: than its fixed overhead, which the columns' extra backward pass would exceed.
-#: ``benchmarks/bench_jacobian.py`` measures the rule on maps of every shape.
 COLUMN_MIN_ROWS = 128
 
-#: The smallest chunk, in tensor elements, that the basis and each block of results may use
-#: at once. Above it, chunks are sized so that neither exceeds ``J`` itself.
+#: The memory budget of a chunk, in tensor elements, is the size of ``J`` but at least this
+#: much: a chunk of basis vectors, and the chunk of rows or columns it yields, each stay
+#: within ``max(J.numel(), MIN_CHUNK_ELEMENTS)`` elements.
 MIN_CHUNK_ELEMENTS = 2**20
 
 
@@ -40,24 +44,30 @@ def jacobian(f: Function, x: torch.Tensor, *, mode: str = "auto") -> torch.Tenso
 
     ``J`` has one row per output element and one column per input element. Reverse mode
     builds it one row per vector-Jacobian product (VJP), forward mode one column per
-    Jacobian-vector product (JVP); both run vectorized, so what decides the cost is how many
-    rows or columns there are. With ``m`` output and ``n`` input elements:
+    Jacobian-vector product (JVP). Both are batched with :func:`torch.vmap` (chunks of at
+    most :data:`~jacdoc.autodiff.SMALL_COUNT` run as a loop), so what decides the cost is
+    mostly how many rows or columns there are. With ``m`` output and ``n`` input elements:
 
-    * ``mode="auto"`` evaluates ``f`` once, recording the graph, and then builds whichever
-      of rows and columns is cheaper: columns when the Jacobian is tall, with more than
+    * ``mode="auto"`` builds columns when ``J`` is clearly tall, with more than
       :data:`~jacdoc.autodiff.COLUMN_RATIO` times as many rows as columns and at least
-      :data:`~jacdoc.autodiff.COLUMN_MIN_ROWS` rows; rows otherwise. Rows are VJPs through
-      that graph. Columns are JVPs obtained by differentiating one VJP once more with
-      respect to its cotangent (the double-backward trick), so ``f`` is never evaluated twice.
-    * ``mode="reverse"`` always builds rows.
-    * ``mode="forward"`` always builds columns, with forward-mode AD
-      (:func:`torch.func.jvp`), which records no graph.
+      :data:`~jacdoc.autodiff.COLUMN_MIN_ROWS` rows, and rows otherwise: a heuristic tuned
+      on one CPU (see the constants). It evaluates ``f`` once, recording the graph; rows are
+      VJPs through that graph, and columns are JVPs obtained by differentiating one VJP once
+      more with respect to its cotangent (the double-backward trick), so ``f`` is not
+      evaluated again. When ``J`` must be differentiable (see Returns), columns come from
+      forward-mode AD instead, which composes with outer transforms, at the price of one
+      more evaluation of ``f``; where an operation has no forward-mode rule, rows again.
+    * ``mode="reverse"`` always builds rows. On a very tall map that is many chunks: a map
+      from 3 inputs to 300,000 outputs takes 100,000 of them.
+    * ``mode="forward"`` always builds columns, with forward-mode AD (:func:`torch.func.jvp`),
+      which needs no graph of its own. It evaluates ``f`` once per chunk of columns.
 
-    Rows and columns are built in chunks, so the basis and the results held at once never
-    exceed :data:`~jacdoc.autodiff.MIN_CHUNK_ELEMENTS` elements or the size of ``J``,
-    whichever is larger: a map from 3 inputs to 300,000 outputs needs no 300,000 x 300,000
-    identity. ``benchmarks/bench_jacobian.py`` (``nox -s bench``) times every mode against
-    PyTorch's own strategies, side by side, on maps of every shape.
+    Rows and columns are built in chunks (:data:`~jacdoc.autodiff.MIN_CHUNK_ELEMENTS`), so no
+    square basis is ever larger than ``J`` or that budget: in ``mode="auto"``, a map from 3
+    inputs to 300,000 outputs needs no 300,000 x 300,000 identity. The chunks' results are
+    then stacked into ``J``, so the peak is about two to three times ``J``'s own size.
+    ``benchmarks/bench_jacobian.py`` (``nox -s bench``) times every mode against PyTorch's
+    own strategies, side by side, on maps of every shape.
 
     It composes like :mod:`torch.func`: inside :func:`torch.vmap`, :func:`torch.func.grad`,
     :func:`torch.func.jacrev` or :func:`torch.func.jacfwd`, and nested in itself, where the
@@ -77,7 +87,9 @@ def jacobian(f: Function, x: torch.Tensor, *, mode: str = "auto") -> torch.Tenso
     torch.Tensor
         ``J`` of shape ``f(x).shape + x.shape``. When ``x`` requires grad (and grad mode is
         on), or under a :mod:`torch.func` transform, ``J`` is differentiable with respect to
-        ``x``, as :func:`torch.func.jacrev`'s is; otherwise it is detached.
+        ``x``, and then also with respect to tensors that ``f`` closes over and that require
+        grad. Otherwise ``J`` is detached, even from such tensors; :func:`torch.func.jacrev`
+        would keep it attached to them.
 
     Raises
     ------
@@ -93,9 +105,11 @@ def jacobian(f: Function, x: torch.Tensor, *, mode: str = "auto") -> torch.Tenso
     nothing accumulates into the ``.grad`` of tensors that ``f`` closes over. It works inside
     :class:`torch.no_grad`. An input or output with no elements gives an empty ``J``.
 
-    The double-backward trick needs a backward pass that autograd can differentiate, which
-    every PyTorch operation has. Where it does not (a custom :class:`torch.autograd.Function`
-    whose backward is ``once_differentiable``), ``mode="auto"`` builds rows instead.
+    The double-backward trick needs a backward pass that autograd can differentiate again,
+    which most PyTorch operations have; a few do not (``torch.cdist`` with ``p=1`` among
+    them), nor does a custom :class:`torch.autograd.Function` whose backward is
+    ``once_differentiable``. There ``mode="auto"`` builds rows instead, which need only the
+    backward pass itself.
 
     Examples
     --------
@@ -257,16 +271,22 @@ def _columns_by_double_backward(out: torch.Tensor, leaf: torch.Tensor) -> torch.
 
 
 def _by_torch_func(f: Function, x: torch.Tensor, mode: str) -> torch.Tensor:
-    """The same rows and columns through torch.func, so that outer transforms see them."""
+    """Rows through torch.func, so that outer transforms and autograd see them.
+
+    A clearly tall ``J`` in ``mode="auto"`` is built from columns with forward-mode AD where
+    ``f``'s operations support it, and from rows otherwise. The double-backward trick is not
+    used here: under a transform, a backward pass that hides its dependence on the cotangent
+    (``once_differentiable``) would give zeros instead of an error.
+    """
     out, vjp_fn = torch.func.vjp(_checked(f), x)[:2]  # [:2]: the typing allows an aux output
     m, n = out.numel(), x.numel()
     if m == 0 or n == 0:
         return torch.zeros(out.shape + x.shape, dtype=out.dtype, device=out.device)
     if mode == "auto" and choose_mode(m, n) == "forward":
-        # The VJP is linear in its cotangent u; its own VJP maps t to J t.
-        jvp_fn = torch.func.vjp(lambda u: vjp_fn(u)[0], torch.zeros_like(out))[1]
-        columns = _stack(_batched(lambda t: jvp_fn(t)[0]), x, n, chunk_size(n, m))
-        return _from_columns(columns, out.shape, x)
+        try:
+            return _by_forward_mode(f, x, differentiable=True)
+        except (NotImplementedError, RuntimeError):
+            pass  # an operation without a forward-mode rule (torch.cdist, say): rows work
     rows = _stack(_batched(lambda v: vjp_fn(v)[0]), out, m, chunk_size(m, n))
     return rows.reshape(out.shape + x.shape)
 

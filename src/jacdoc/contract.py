@@ -104,7 +104,8 @@ def vjp(v: torch.Tensor, J: torch.Tensor) -> torch.Tensor:
     TypeError
         If ``v`` or ``J`` is not a tensor, or their dtypes differ.
     ValueError
-        If ``v.shape`` is not the leading part of ``J.shape``.
+        If ``v.shape`` is not the leading part of ``J.shape``, or they are on different
+        devices.
 
     Examples
     --------
@@ -151,7 +152,8 @@ def jvp(J: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     TypeError
         If ``J`` or ``t`` is not a tensor, or their dtypes differ.
     ValueError
-        If ``t.shape`` is not the trailing part of ``J.shape``.
+        If ``t.shape`` is not the trailing part of ``J.shape``, or they are on different
+        devices.
 
     Examples
     --------

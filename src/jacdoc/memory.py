@@ -20,11 +20,13 @@ class PeakMemory(TorchDispatchMode):  # type: ignore[no-untyped-call]
 
     Every storage that an operator creates inside the block is added when it appears and
     subtracted when it is freed; :attr:`peak` is the largest total reached. Views share
-    their base's storage and count once. Tensors that existed before the block (inputs,
-    parameters) are not counted, nor is memory that a kernel uses internally or that the
-    allocator keeps in reserve. The count depends only on what the code allocates, so it is
-    the same on every run and on every machine: a measure to reason with, where wall-clock
-    memory readings differ between CPUs, GPUs and allocators.
+    their base's storage and count once. Not counted: tensors that existed before the block
+    (inputs, parameters), tensors built from Python data (``torch.tensor([...])``), storage
+    that an in-place ``resize_`` adds, memory that a kernel uses internally, and what the
+    allocator keeps in reserve. The count depends only on the operators that run, so it is
+    the same on every run of the same code with the same kernels: a measure to reason with,
+    where resident-memory readings differ between allocators. A different device or backend
+    may pick other kernels (attention is an example) and count differently.
 
     Attributes
     ----------
