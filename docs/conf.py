@@ -96,7 +96,6 @@ sphinx_gallery_conf = {
     "abort_on_example_error": True,
     "backreferences_dir": "gen_modules/backreferences",
     "doc_module": ("jacdoc",),
-    "reference_url": {"jacdoc": None},
     "reset_modules": ("matplotlib", "jacdoc_docs.gallery.reset_torch"),
     # The computation-times page loads jQuery and DataTables from CDNs.
     "write_computation_times": False,

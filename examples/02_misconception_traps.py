@@ -8,7 +8,8 @@ passes ``torch.ones_like(inp)`` as ``v``. On the elementwise example it explains
 slips gives the right numbers, because that Jacobian, as a matrix, is symmetric and even
 diagonal (see :doc:`/derivation`).
 
-Here each slip runs on a function that mixes entries or changes shape, with the wrong answer
+Here each slip runs on a function whose Jacobian, as a matrix, is not diagonal, or that changes
+shape, with the wrong answer
 printed beside the right one. The right one is always checked against an independent
 derivation; the wrong one is checked to really differ, or, where a slip still goes
 unnoticed, to really agree. The page ends with the error that ``backward()`` raises on a
@@ -133,13 +134,39 @@ jacdoc.plot_jacobian(J_transpose, 2, ax=axes[1], title="y = x.T: a symmetric per
 plt.show()
 
 # %%
+# To see which derivative a cell holds, point at it in these two heatmaps of the same
+# Jacobians (:func:`jacdoc.show_jacobian`). In the first, the cell of output ``(0, 0)`` and
+# input ``(1, 0)`` reads ``J[0, 0, 1, 0] = ∂y[0, 0] / ∂x[1, 0] = 2``: that is ``A[0, 1]``, the
+# weight with which ``x[1, 0]`` enters ``y[0, 0]``. The mirror cell, output ``(1, 0)`` and
+# input ``(0, 0)``, holds ``A[1, 0] = 3``: the matrix is not symmetric.
+jacdoc.show_jacobian(J_matmul, 2)
+
+# %%
+# In the transpose, output ``(0, 1)`` comes from input ``(1, 0)`` and output ``(1, 0)`` from
+# input ``(0, 1)``: two mirror cells, both 1, which is why this matrix is symmetric.
+
+# sphinx_gallery_start_ignore
+# The cells the two paragraphs point at.
+for J_shown, cell, value in [
+    (J_matmul, "J[0, 0, 1, 0] = ∂y[0, 0] / ∂x[1, 0] = 2", A[0, 1]),
+    (J_matmul, "J[1, 0, 0, 0] = ∂y[1, 0] / ∂x[0, 0] = 3", A[1, 0]),
+    (J_transpose, "J[0, 1, 1, 0] = ∂y[0, 1] / ∂x[1, 0] = 1", 1.0),
+    (J_transpose, "J[1, 0, 0, 1] = ∂y[1, 0] / ∂x[0, 1] = 1", 1.0),
+]:
+    assert f"<title>{cell}</title>" in jacdoc.show_jacobian(J_shown, 2).svg
+    m, n, i, j = map(int, cell[2:12].split(", "))
+    assert J_shown[m, n, i, j] == value
+# sphinx_gallery_end_ignore
+jacdoc.show_jacobian(J_transpose, 2)
+
+# %%
 # .. _trap-shape-change:
 #
 # Trap 3: a shape-changing function
 # ---------------------------------
-# When ``y`` and ``x`` have different shapes, the wrong formula cannot even be evaluated:
-# ``v`` has the output's shape, ``J``'s last two indices the input's, and ``v[i, j]`` has no
-# meaning. Take the transpose of a 4x5 input, so ``y`` is 5x4. Here the inputs-first
+# When ``y`` and ``x`` have different shapes, the wrong formula usually cannot even be
+# evaluated: ``v`` has the output's shape, ``J``'s last two indices the input's, and
+# ``v[i, j]`` has no meaning. Take the transpose of a 4x5 input, so ``y`` is 5x4. Here the inputs-first
 # misreading cannot hide either: ``J`` has shape ``(5, 4) + (4, 5)``, and swapping its index
 # pairs gives a different shape.
 x = torch.arange(20.0).reshape(4, 5)
@@ -161,6 +188,20 @@ except RuntimeError as error:
     # sphinx_gallery_end_ignore
 else:
     raise AssertionError("the wrong formula should fail on a shape-changing function")
+
+# %%
+# "Usually": :func:`torch.einsum` broadcasts dimensions of size 1, so when the shapes differ
+# only by such dimensions the wrong formula runs, and returns a wrong answer of the wrong
+# shape. The transpose of a 1x4 row:
+x_row = torch.ones(1, 4)
+v_column = torch.tensor([[1.0], [10.0], [100.0], [1000.0]])  # shaped like y = x_row.T
+J_row = jacdoc.jacobian(torch.t, x_row)
+assert J_row.shape == (4, 1, 1, 4)
+wrong_row = wrong_formula(J_row, v_column)
+right_row = right_vjp(torch.t, x_row, v_column)
+print("right:", right_row.tolist(), " wrong formula:", tuple(wrong_row.shape))
+torch.testing.assert_close(right_row, v_column.T)
+assert wrong_row.shape == (4, 4)
 
 # %%
 # The right contraction works for any shapes; :func:`jacdoc.vjp` also checks that ``v``
@@ -231,8 +272,9 @@ torch.testing.assert_close(torch.einsum("ij,ijmn->mn", v, J_matmul), right)
 # %%
 # Trap 6: expecting the Jacobian from ``backward()``
 # --------------------------------------------------
-# ``backward()`` with no argument only works on a scalar, where ``v = 1`` is implied. On a
-# non-scalar output PyTorch refuses rather than guess a ``v``; it never returns a Jacobian.
+# ``backward()`` with no argument only works on an output with one element (a scalar, or a
+# tensor such as shape ``(1, 1)``), where ``v = 1`` is implied. On any other output PyTorch
+# refuses rather than guess a ``v``; it never returns a Jacobian.
 x = torch.eye(2, requires_grad=True)
 try:
     ((x + 1) ** 2).backward()
@@ -276,7 +318,8 @@ else:
 # %%
 # Reduce the losses to a scalar first. ``.mean()`` is what the default ``reduction="mean"``
 # computes. ``.sum()`` runs too, but its gradient is ``N`` times larger, ``N`` being the
-# number of losses, which changes the effective learning rate. Both are VJPs of the vector of
+# number of losses, which for plain SGD (and momentum) scales the effective learning rate by
+# ``N``; adaptive optimizers such as Adam largely cancel a constant scale. Both are VJPs of the vector of
 # losses: ``.mean()`` is ``backward(v)`` with every entry of ``v`` equal to ``1/N``, ``.sum()``
 # with every entry 1.
 N = losses.numel()
@@ -300,7 +343,9 @@ torch.testing.assert_close(grad_sum, N * grad_mean)
 #   a map whose matrix is not symmetric, such as ``A @ x`` with a non-symmetric ``A``, or on
 #   one that changes shape.
 # - Giving ``v`` the input indices is a different slip; the transpose catches it.
-# - For shape-changing functions, the wrong formula and ``ones_like(inp)`` do not even run.
+# - For shape-changing functions, ``ones_like(inp)`` does not even run, and the wrong formula
+#   runs only when the shapes differ by dimensions of size 1 (einsum broadcasts them), to
+#   return a wrong answer.
 # - ``backward`` computes ``vᵀJ`` (reverse mode); ``J·t`` is forward mode,
 #   :func:`torch.func.jvp`. With the same vector, the two agree for every ``v`` exactly when
 #   ``as_matrix(J)`` is symmetric.
