@@ -3,12 +3,12 @@ Jacobians and per-sample gradients of a model's parameters
 ==========================================================
 
 A model is a function of its input *and* of its parameters. When a loss is computed from the
-model's output, ``loss.backward()`` reaches the output with ``v = dL/d(output)`` and puts
-``vᵀJ`` into each parameter's ``.grad``, where ``J`` is the Jacobian of the output with respect
-to that parameter, in the same outputs-first layout as before: ``J.shape == out.shape +
-p.shape``. This example builds those Jacobians with ``torch.func``,
-computes per-sample gradients, and runs the three pitfalls that catch people out: buffers,
-batch norm and ``no_grad`` inside a module.
+model's output, ``loss.backward()`` reaches the output with ``v = dL/d(output)`` and adds
+``vᵀJ`` to each parameter's ``.grad`` (so ``.grad`` is ``vᵀJ`` after ``zero_grad()``), where
+``J`` is the Jacobian of the output with respect to that parameter, in the same
+outputs-first layout as before: ``J.shape == out.shape + p.shape``. This example builds those
+Jacobians with ``torch.func``, computes per-sample gradients, and runs the three pitfalls that
+catch people out: buffers, batch norm and ``no_grad`` inside a module.
 """
 
 # %%
@@ -107,14 +107,20 @@ plt.show()
 #
 # ``backward`` contracts each of these Jacobians with the same ``v``
 # ------------------------------------------------------------------
-# ``model(X).backward(v)`` fills every ``p.grad`` with ``vᵀJ`` for that parameter's
-# Jacobian: the sum over the output indices ``(b, m)``, the leading ones.
+# ``model(X).backward(v)`` adds to every ``p.grad`` the ``vᵀJ`` of that parameter's Jacobian:
+# the sum over the output indices ``(b, m)``, the leading ones. After ``model.zero_grad()``,
+# which empties the ``.grad`` fields, that is exactly ``vᵀJ``; a second ``backward`` adds it
+# again, as in :doc:`03_grad_accumulation`.
 v = torch.randn(4, 2)
 model.zero_grad()
 model(X).backward(v)
 for name, p in model.named_parameters():
     torch.testing.assert_close(p.grad, jacdoc.vjp(v, J_params[name]))
-print("p.grad == vᵀJ for every parameter")
+print("after zero_grad(), p.grad == vᵀJ for every parameter")
+model(X).backward(v)
+for name, p in model.named_parameters():
+    torch.testing.assert_close(p.grad, 2 * jacdoc.vjp(v, J_params[name]))
+print("after a second backward, p.grad == 2 vᵀJ")
 
 # %%
 # Per-sample gradients
@@ -124,7 +130,9 @@ print("p.grad == vᵀJ for every parameter")
 # *one* sample, differentiate it with :func:`torch.func.grad`, and map that over the batch
 # with :func:`torch.func.vmap`. ``in_dims=(None, None, 0, 0)`` shares the parameters and
 # buffers and splits the inputs and targets along their first dimension. This model has no
-# buffers, so the dict is empty; the pitfalls below show why it is passed anyway.
+# buffers, so the dict is empty. It is passed anyway because :func:`torch.func.functional_call`
+# takes whatever the dicts leave out from the module itself, and Pitfall 1 below shows that
+# going wrong under ``grad`` for batch norm's buffers.
 import torch.nn.functional as F
 
 Y = torch.randn(4, 2)
@@ -214,8 +222,8 @@ def batch_loss(params, buffers):
 # %%
 # :func:`~torch.func.functional_call` takes any name missing from the dicts from the module
 # itself. With the parameters alone, the buffers are the module's own tensors, captured from
-# outside the function, and batch norm in training mode updates them in place. Under a
-# ``torch.func`` transform that write is an error:
+# outside the function, and batch norm in training mode updates them in place. Under
+# :func:`torch.func.grad`, as under :func:`torch.func.jacrev`, that write is an error:
 try:
     torch.func.grad(batch_loss)(bn_params, {})
 except RuntimeError as error:
@@ -225,18 +233,43 @@ else:
 
 # %%
 # Passed as an argument, the buffers are inputs of the function, and the update goes into
-# them as in an ordinary training step. The gradient matches ``backward`` on an identical
-# copy of the module, and so do the updated running statistics:
+# them as in an ordinary training step. ``bn_buffers`` was made with ``detach()``, which
+# shares storage: these are the module's own buffers, so the module's running statistics
+# move too. The gradient matches ``backward`` on an identical copy of the module, and so do
+# the updated running statistics, in ``bn_buffers`` and in the module:
 reference = copy.deepcopy(bn_model)
 grads = torch.func.grad(batch_loss)(bn_params, bn_buffers)
 F.mse_loss(reference(X), Y).backward()
 for name, p in reference.named_parameters():
     torch.testing.assert_close(grads[name], p.grad)
+module_buffers = dict(bn_model.named_buffers())
 for name, b in reference.named_buffers():
     torch.testing.assert_close(bn_buffers[name], b)
+    torch.testing.assert_close(module_buffers[name], b)
 print("with the buffers passed: same gradient and same running statistics as backward")
 
+# %%
+# To leave the module untouched, pass clones: the update goes into them alone.
+before = {name: b.clone() for name, b in bn_model.named_buffers()}
+clones = {name: b.clone() for name, b in bn_buffers.items()}
+torch.func.grad(batch_loss)(bn_params, clones)
+for name, b in bn_model.named_buffers():
+    assert torch.equal(b, before[name]), "the module's statistics should not move"
+    assert not torch.equal(clones[name], before[name]), "the clones' should"
+print("with clones passed: the module's running statistics are unchanged")
+
 # sphinx_gallery_start_ignore
+# jacrev behaves like grad: it refuses the captured buffers and takes passed ones.
+try:
+    torch.func.jacrev(batch_loss)(bn_params, {})
+except RuntimeError as error:
+    if "captured" not in str(error):
+        raise AssertionError(f"unexpected message: {error}") from error
+else:
+    raise AssertionError("jacrev should refuse to write into a captured buffer")
+jacobians = torch.func.jacrev(batch_loss)(bn_params, {k: b.clone() for k, b in clones.items()})
+for name, p in bn_params.items():
+    assert jacobians[name].shape == p.shape  # a scalar loss: the Jacobian is the gradient
 # Outside a transform, leaving the buffers out works and updates the module's own statistics.
 fallback = copy.deepcopy(bn_model)
 before = fallback.bn.running_mean.clone()
@@ -283,8 +316,9 @@ plt.show()
 # %%
 # So in training mode the loss of sample ``b`` depends on the other samples too, and no
 # computation that sees one sample at a time can give its gradient. Under ``vmap`` the
-# function sees one sample, which ``bn_sample_loss`` turns into a batch of one, and batch
-# norm in training mode refuses to normalize a batch of one:
+# function sees one sample, which ``bn_sample_loss`` turns into a batch of one. For
+# :class:`torch.nn.BatchNorm1d` on ``(N, C)`` inputs that leaves one value per channel, and in
+# training mode it refuses to normalize that:
 def bn_sample_loss(params, buffers, x, y):
     out = torch.func.functional_call(bn_model, (params, buffers), (x.unsqueeze(0),))
     return F.mse_loss(out.squeeze(0), y)
@@ -298,29 +332,118 @@ except ValueError as error:
 else:
     raise AssertionError("batch norm in training mode should reject a batch of one")
 
+
 # %%
-# PyTorch's page "Patching Batch Norm" (in the ``torch.func`` documentation) lists the ways
-# out, all of which give up normalizing with the statistics of the whole batch: replace
-# batch norm with group norm; build it with ``track_running_stats=False``, or patch a built
-# model with :func:`torch.func.replace_all_batch_norm_modules_`; or run it in evaluation
-# mode. In evaluation mode the samples are independent (the figure above), and ``vmap``
-# gives true per-sample gradients of that model, equal to one ``backward`` per sample:
+# With more than one value per channel, batch norm normalizes a batch of one sample
+# (``torch.nn.BatchNorm2d`` on one image has a value per pixel in each channel), and this
+# model normalizes a group of two samples. Under ``vmap`` both still fail, for another reason:
+# in training mode batch norm updates its running statistics in place, and ``vmap`` cannot
+# write a different update for each slice into one buffer shared by all the slices. Passing
+# the buffers does not help, and leaving them out fails as in Pitfall 1:
+def bn_group_loss(params, buffers, x, y):
+    return F.mse_loss(torch.func.functional_call(bn_model, (params, buffers), (x,)), y)
+
+
+per_group_bn = torch.func.vmap(torch.func.grad(bn_group_loss), in_dims=(None, None, 0, 0))
+image_bn = nn.BatchNorm2d(2)
+images = torch.randn(4, 2, 3, 3)  # 4 images, 2 channels, 3 x 3 pixels
+assert image_bn(images[:1]).shape == (1, 2, 3, 3)  # one image in training mode: accepted
+image_buffers = {name: b.detach().clone() for name, b in image_bn.named_buffers()}
+
+
+def one_image(buffers, image):
+    return torch.func.functional_call(image_bn, buffers, (image.unsqueeze(0),))
+
+
+attempts = {
+    "this model, groups of 2, buffers passed": lambda: per_group_bn(
+        bn_params, bn_buffers, X.reshape(2, 2, 3), Y.reshape(2, 2, 2)
+    ),
+    "this model, groups of 2, buffers left out": lambda: per_group_bn(
+        bn_params, {}, X.reshape(2, 2, 3), Y.reshape(2, 2, 2)
+    ),
+    "BatchNorm2d, one image at a time": lambda: torch.func.vmap(one_image, in_dims=(None, 0))(
+        image_buffers, images
+    ),
+}
+messages = {}
+for name, attempt in attempts.items():
+    try:
+        attempt()
+    except RuntimeError as error:
+        messages[name] = str(error).splitlines()[0].split(". ")[0]
+        print(f"{name}:\n    RuntimeError: {messages[name]}")
+    else:
+        raise AssertionError(f"{name}: vmap should refuse batch norm in training mode")
+
+# sphinx_gallery_start_ignore
+# The errors are the ones the text names: the running statistics, and Pitfall 1's.
+assert "running_mean" in messages["this model, groups of 2, buffers passed"]
+assert "running_mean" in messages["BatchNorm2d, one image at a time"]
+assert "captured" in messages["this model, groups of 2, buffers left out"]
+# sphinx_gallery_end_ignore
+
+# %%
+# That second error is the one PyTorch's page "Patching Batch Norm" (in the ``torch.func``
+# documentation) is about. Its ways out are: replace batch norm with group norm; build batch
+# norm with ``track_running_stats=False`` (for torchvision models that take a ``norm_layer``
+# argument, through that argument), or patch a built model with
+# :func:`torch.func.replace_all_batch_norm_modules_`; or run it in evaluation mode. For this
+# model only two of them give per-sample gradients, because only they also remove the
+# refusal of a batch of one: evaluation mode and group norm. Each is a different model from
+# the one that normalizes with the statistics of the batch.
+#
+# In evaluation mode batch norm reads its running statistics and writes nothing, so the
+# buffers may be passed or left out. The samples are independent (the figure above), and
+# ``vmap`` gives true per-sample gradients of that model, equal to one ``backward`` per
+# sample:
 bn_model.eval()
 per_sample_eval = per_sample_bn(bn_params, bn_buffers, X, Y)
+per_sample_eval_captured = per_sample_bn(bn_params, {}, X, Y)  # buffers left out
 for b in range(4):
     bn_model.zero_grad()
     F.mse_loss(bn_model(X[b : b + 1]), Y[b : b + 1]).backward()
     for name, p in bn_model.named_parameters():
         torch.testing.assert_close(per_sample_eval[name][b], p.grad)
+        torch.testing.assert_close(per_sample_eval_captured[name][b], p.grad)
 bn_model.train()
-print("evaluation mode: vmap matches one backward per sample")
+print("evaluation mode: vmap matches one backward per sample, buffers passed or not")
+
+# %%
+# Group norm with a single group normalizes each sample over its own 5 features, so it
+# accepts a batch of one, keeps no running statistics, and does not couple the samples: the
+# off-diagonal blocks of the Jacobian with respect to the input batch are zero, as in
+# evaluation mode. Here it replaces the batch norm in a copy of the model:
+gn_model = copy.deepcopy(bn_model)
+gn_model.bn = nn.GroupNorm(1, 5)  # 1 group of the 5 channels
+assert dict(gn_model.named_buffers()) == {}
+J_gn = jacdoc.jacobian(gn_model, X).permute(0, 2, 1, 3)  # (sample b, sample c, out, in)
+assert not J_gn[~torch.eye(4, dtype=torch.bool)].any(), "group norm: samples are independent"
+gn_params = {name: p.detach() for name, p in gn_model.named_parameters()}
+
+
+def gn_sample_loss(params, x, y):
+    out = torch.func.functional_call(gn_model, params, (x.unsqueeze(0),))
+    return F.mse_loss(out.squeeze(0), y)
+
+
+per_sample_gn = torch.func.vmap(torch.func.grad(gn_sample_loss), in_dims=(None, 0, 0))(
+    gn_params, X, Y
+)
+for b in range(4):
+    gn_model.zero_grad()
+    F.mse_loss(gn_model(X[b : b + 1]), Y[b : b + 1]).backward()
+    for name, p in gn_model.named_parameters():
+        torch.testing.assert_close(per_sample_gn[name][b], p.grad)
+print("group norm: vmap matches one backward per sample")
 
 # %%
 # :func:`~torch.func.replace_all_batch_norm_modules_` removes the running statistics and
 # sets ``track_running_stats=False``, so batch norm always normalizes with the statistics of
-# the batch it is given. Under ``vmap`` that batch is one slice: vmapped over groups of two
-# samples, each group is normalized with its own mean and variance, exactly as if each group
-# were a separate batch.
+# the batch it is given. That removes the running-statistics error, not the refusal of a
+# batch of one: one sample at a time, the patched model still fails. Vmapped over groups of
+# two samples it works, and each group is normalized with its own mean and variance, exactly
+# as if each group were a separate batch.
 patched = copy.deepcopy(bn_model)
 torch.func.replace_all_batch_norm_modules_(patched)
 assert patched.bn.running_mean is None
@@ -333,15 +456,21 @@ def group_loss(params, x, y):
     return F.mse_loss(torch.func.functional_call(patched, params, (x,)), y)
 
 
-per_group = torch.func.vmap(torch.func.grad(group_loss), in_dims=(None, 0, 0))(
-    patched_params, X.reshape(2, 2, 3), Y.reshape(2, 2, 2)
-)
+per_group = torch.func.vmap(torch.func.grad(group_loss), in_dims=(None, 0, 0))
+try:
+    per_group(patched_params, X.reshape(4, 1, 3), Y.reshape(4, 1, 2))  # groups of one
+except ValueError as error:
+    print(f"patched, one sample at a time: ValueError: {error}")
+else:
+    raise AssertionError("patched batch norm should still reject a batch of one")
+
+per_pair = per_group(patched_params, X.reshape(2, 2, 3), Y.reshape(2, 2, 2))
 for group, rows in enumerate(torch.arange(4).chunk(2)):
     patched.zero_grad()
     F.mse_loss(patched(X[rows]), Y[rows]).backward()
     for name, p in patched.named_parameters():
-        torch.testing.assert_close(per_group[name][group], p.grad)
-print("patched batch norm under vmap: each group of 2 is normalized on its own")
+        torch.testing.assert_close(per_pair[name][group], p.grad)
+print("patched, groups of 2 under vmap: each group is normalized on its own")
 
 # sphinx_gallery_start_ignore
 # "always": without running statistics, evaluation mode also uses the batch's statistics.
@@ -349,6 +478,18 @@ patched.eval()
 evaluated = patched(X)
 patched.train()
 torch.testing.assert_close(evaluated, patched(X))
+# track_running_stats=False at construction behaves like the patched module: vmap works on
+# groups of two and still meets the refusal of a batch of one.
+built = nn.BatchNorm1d(5, track_running_stats=False)
+assert built.running_mean is None
+assert dict(built.named_buffers()) == {}
+assert torch.func.vmap(built)(torch.randn(2, 2, 5)).shape == (2, 2, 5)
+try:
+    torch.func.vmap(built)(torch.randn(4, 1, 5))
+except ValueError:
+    pass
+else:
+    raise AssertionError("track_running_stats=False should still reject a batch of one")
 # sphinx_gallery_end_ignore
 
 # %%
@@ -408,24 +549,57 @@ assert detached.fc2.weight.grad is not None
 
 # %%
 # ``detach()`` in a forward pass has the same effect. Use :class:`torch.no_grad` for code that
-# should not be differentiated (evaluation, updating a target network); to freeze a layer
-# on purpose, set ``requires_grad_(False)`` on its parameters, which says what it means.
-#
+# should not be differentiated (evaluation, updating a target network). To freeze a layer on
+# purpose with ordinary autograd, set ``requires_grad_(False)`` on its parameters, which says
+# what it means. ``torch.func`` does not look at that flag: it differentiates with respect to
+# whatever tensors its argument holds (the detached tensors in ``params`` do not require grad
+# either). There, freeze a layer by leaving its parameters out of the dict that is
+# differentiated; :func:`~torch.func.functional_call` then takes them from the module, as
+# constants.
+frozen_fc1 = copy.deepcopy(model)  # the same weights as `model`
+frozen_fc1.fc1.requires_grad_(False)
+frozen_fc1(X).sum().backward()
+assert frozen_fc1.fc1.weight.grad is None  # autograd: frozen
+assert frozen_fc1.fc2.weight.grad is not None
+
+
+def total(p):
+    return torch.func.functional_call(frozen_fc1, p, (X,)).sum()
+
+
+assert not params["fc1.weight"].requires_grad
+all_grads = torch.func.grad(total)(params)
+torch.testing.assert_close(all_grads["fc1.weight"], true_grad)  # torch.func: not frozen
+trainable = {name: p for name, p in params.items() if not name.startswith("fc1.")}
+some_grads = torch.func.grad(total)(trainable)
+assert set(some_grads) == {"fc2.weight", "fc2.bias"}
+for name, grad in some_grads.items():
+    torch.testing.assert_close(grad, all_grads[name])
+print("torch.func: fc1 is frozen only when its parameters are left out:", list(some_grads))
+
+# %%
 # Key points
 # ----------
 # - :func:`torch.func.functional_call` makes a module a function of a parameter dict;
 #   ``jacrev`` of it gives one Jacobian per parameter, shaped ``out.shape + p.shape``.
-# - ``model(X).backward(v)`` puts ``vᵀJ`` for each parameter's Jacobian into its ``.grad``.
+# - ``model(X).backward(v)`` adds ``vᵀJ`` for each parameter's Jacobian to its ``.grad``;
+#   after ``zero_grad()``, ``.grad`` is ``vᵀJ``.
 # - ``vmap(grad(loss), in_dims=(None, None, 0, 0))`` gives per-sample gradients. When the
 #   batch loss is the mean of the per-sample losses, their mean is the batch gradient: the
 #   batch gradient is ``vᵀJ`` of the per-sample-loss vector with ``v = 1/B``.
-# - Pass the buffers as well as the parameters, or a transform meets batch norm's in-place
-#   update of a tensor it did not receive.
+# - Under ``grad`` and ``jacrev``, pass the buffers as well as the parameters, or batch norm
+#   in training mode writes into buffers the transform did not receive, an error. Buffers
+#   made with ``detach()`` are the module's own: pass clones to leave the module untouched.
 # - Batch norm in training mode couples the samples, so per-sample gradients are not defined
-#   sample by sample and ``vmap`` fails. Evaluation mode, group norm or
-#   :func:`torch.func.replace_all_batch_norm_modules_` are the documented ways out, each a
+#   sample by sample, and ``vmap`` fails whether or not the buffers are passed:
+#   ``BatchNorm1d`` on ``(N, C)`` refuses a batch of one, and with more values per channel
+#   the in-place update of the running statistics fails. ``track_running_stats=False`` or
+#   :func:`torch.func.replace_all_batch_norm_modules_` removes the second error, not the
+#   first; for per-sample gradients here, use evaluation mode or group norm, each a
 #   different model.
 # - ``no_grad`` inside ``forward`` silently leaves the parameters before it without a
 #   gradient: ``.grad`` untouched (autograd) or zeros (``torch.func``).
+# - ``requires_grad_(False)`` freezes a layer for autograd, not for ``torch.func``: there,
+#   leave its parameters out of the differentiated dict.
 #
 # Next: :doc:`Hessian-vector products <09_hessian_vector_products>`.

@@ -8,7 +8,7 @@ methods (Newton-type optimizers, curvature estimates, influence functions) need 
 for a few vectors ``v``. That is one Jacobian-vector product of ``∇g``, or one
 vector-Jacobian product ``vᵀH``, so it costs a small multiple of a gradient and never needs
 the ``n × n`` matrix. This example computes it both ways, checks it against closed forms,
-measures what it saves, and ends with the memory leak that ``backward(create_graph=True)``
+measures what it saves, and includes the memory leak that ``backward(create_graph=True)``
 can cause.
 """
 
@@ -121,14 +121,17 @@ print("the third derivative along v and u:", third_along_v_u)
 # Three ways to get ``H v`` in ``float32``, for growing ``n``: build the Hessian with
 # :func:`torch.func.hessian` and multiply, forward-over-reverse, and reverse-over-reverse.
 #
-# **Memory.** PyTorch has no CPU counterpart of ``torch.cuda.max_memory_allocated``, so we
-# count with :class:`jacdoc.PeakMemory`: it adds up the bytes of each tensor storage that an
-# operator creates inside the block (inside ``torch.func`` transforms too), subtracts them when
-# the storage is freed, and keeps the largest total. That is the peak of tensor memory
-# allocated *during* the call; the inputs, scratch memory inside a kernel and the allocator's
-# own overhead are not in it. It does not depend on timing, so it is the same on every run.
+# **Memory.** PyTorch (2.13, which built this page) keeps no peak counter for CPU memory like
+# ``torch.cuda.max_memory_allocated``; its profiler, with ``profile_memory=True``, records CPU
+# allocations operator by operator. Here we count with :class:`jacdoc.PeakMemory`: it adds up
+# the bytes of each tensor storage that an operator creates inside the block (inside
+# ``torch.func`` transforms too), subtracts them when the storage is freed, and keeps the
+# largest total. That is the peak of tensor memory allocated *during* the call; the inputs,
+# scratch memory inside a kernel and the allocator's own overhead are not in it. It does not
+# depend on timing, so it is the same on every run.
 #
-# **Time.** The median of a few runs, on one thread, on the machine that built this page.
+# **Time.** The median of a few runs, on one thread, on the machine that built this page; the
+# times are not checked (see below).
 import statistics
 import time
 
@@ -192,8 +195,9 @@ for name, method in methods.items():
 
 
 # %%
-# A straight line on a log-log plot is a power law; the slopes are fitted over the three
-# largest sizes.
+# A straight line on a log-log plot is a power law; the memory slopes in the legend are fitted
+# over the three largest sizes. The time panel has no fitted slopes: at these sizes the
+# times are too noisy for a slope to mean much (see below).
 def slope(ns, values):
     logs = torch.tensor([ns, values], dtype=torch.float64).log()
     design = torch.stack([logs[0], torch.ones_like(logs[0])], dim=1)
@@ -206,70 +210,90 @@ fig, (ax_time, ax_memory) = plt.subplots(
     1, 2, figsize=(11, 4.4), layout="constrained", facecolor="white"
 )
 for (name, values), marker in zip(seconds.items(), "os^", strict=True):
-    fitted = slope(sizes[-3:], values[-3:])
-    ax_time.loglog(sizes, [1000 * s for s in values], f"{marker}-", label=f"{name}: {fitted:.2f}")
+    ax_time.loglog(sizes, [1000 * s for s in values], f"{marker}-", label=name)
 for (name, values), marker in zip(peak_bytes.items(), "os^", strict=True):
     fitted = slope(sizes[-3:], values[-3:])
     ax_memory.loglog(sizes, values, f"{marker}-", label=f"{name}: {fitted:.2f}")
 ax_memory.loglog(sizes, [4 * s * s for s in sizes], "k:", label="n² float32 (the Hessian)")
-ax_time.set(xlabel="n", ylabel="median time (ms)", title="Time for one H v (slope in legend)")
-ax_memory.set(xlabel="n", ylabel="peak tensor bytes during the call", title="Peak memory")
+ax_time.set(xlabel="n", ylabel="median time (ms)", title="Time for one H v (not checked)")
+ax_memory.set(
+    xlabel="n", ylabel="peak tensor bytes during the call", title="Peak memory (slope in legend)"
+)
 ax_time.legend(fontsize=8)
 ax_memory.legend(fontsize=8)
 fig.suptitle("Hessian-vector product of log-sum-exp: full Hessian vs HVP")
 plt.show()
 
+# Each HVP's peak as ``vectors`` float32 vectors of length ``n`` plus ``extra`` bytes, read
+# off the smallest and the largest size; the next cell checks it at every size.
+full = peak_bytes["full Hessian, then H @ v"]
+hvps = ("forward-over-reverse HVP", "reverse-over-reverse HVP")
+layout = {}
+for name in hvps:
+    bytes_per_n = (peak_bytes[name][-1] - peak_bytes[name][0]) // (sizes[-1] - sizes[0])
+    layout[name] = (bytes_per_n // 4, peak_bytes[name][0] - bytes_per_n * sizes[0])
+
+n_max = sizes[-1]
 for name in methods:
-    print(
-        f"{name:26} n={sizes[-1]}: {1000 * seconds[name][-1]:8.3f} ms, "
-        f"peak {peak_bytes[name][-1]:>10,} bytes = {peak_bytes[name][-1] / (4 * sizes[-1]):7.1f}"
-        " float32 vectors of length n"
-    )
+    peak = peak_bytes[name][-1]
+    if name in hvps:
+        vectors, extra = layout[name]
+        what = f"= {vectors} float32 vectors of length n + {extra} bytes"
+    else:
+        what = f"≥ {4 * n_max * n_max:,} bytes, the n² float32 Hessian"
+    print(f"{name:26} n={n_max}: {1000 * seconds[name][-1]:8.3f} ms, peak {peak:>10,} bytes {what}")
 
 # %%
 # The memory numbers are exact, so the build checks what they say. The full Hessian must
-# hold its ``n²`` entries, and its peak grows as ``n²``; both HVPs hold a fixed number of
-# vectors of length ``n``, whatever ``n`` is, so their peaks grow as ``n``.
-full = peak_bytes["full Hessian, then H @ v"]
+# hold its ``n²`` entries, and its peak grows as ``n²``. Each HVP holds a fixed number of
+# float32 vectors of length ``n`` plus a few bytes (fewer than one vector of the smallest
+# ``n``), the same at every ``n`` here, so its peak grows as ``n``.
 assert all(peak >= 4 * s * s for peak, s in zip(full, sizes, strict=True))
 assert abs(slope(sizes[-3:], full[-3:]) - 2) < 0.05
-for name in ("forward-over-reverse HVP", "reverse-over-reverse HVP"):
-    per_vector = [peak / (4 * s) for peak, s in zip(peak_bytes[name], sizes, strict=True)]
+for name in hvps:
+    vectors, extra = layout[name]
+    for peak, s in zip(peak_bytes[name], sizes, strict=True):
+        assert peak == vectors * 4 * s + extra, (name, s, peak)
+    assert 0 <= extra < 4 * sizes[0], extra
     assert abs(slope(sizes[-3:], peak_bytes[name][-3:]) - 1) < 0.05
-    assert max(per_vector[-3:]) - min(per_vector[-3:]) < 0.1, per_vector
     assert peak_bytes[name][-1] < full[-1] / 100
 # sphinx_gallery_start_ignore
-# The text below says which HVP had the smaller peak; memory is deterministic, so check it.
+# The text below says which HVP had the smaller peak, with fewer vectors of length n.
 assert peak_bytes["reverse-over-reverse HVP"][-1] < peak_bytes["forward-over-reverse HVP"][-1]
+assert layout["reverse-over-reverse HVP"][0] < layout["forward-over-reverse HVP"][0]
 # sphinx_gallery_end_ignore
 
 # %%
-# The times are this machine's and are not checked. Building the Hessian pays for ``n``
-# HVPs, one per column (batched, but still ``n²`` numbers to compute and store), so its time
-# grows with ``n`` far faster than one HVP's. An HVP's own arithmetic here is ``O(n)`` and
-# small, so both HVP curves are nearly flat: they mostly measure the fixed cost of a call
-# (Python, dispatch, and for ``torch.func`` its own bookkeeping), which differs between the
-# two APIs.
+# The times are this machine's, noisy, and not checked. At these sizes one call is short, and
+# its fixed cost (Python, dispatch, and for ``torch.func`` its own bookkeeping) and whatever
+# else the machine is doing weigh as much as the arithmetic: the curves change from run to
+# run and need not follow the operation counts. Those counts are: building the Hessian
+# computes ``n`` HVPs, one per column (batched, but still ``n²`` numbers to compute and
+# store), while one HVP's own arithmetic here is ``O(n)``.
 #
-# Which HVP to use? :func:`torch.func.hessian`'s documentation calls forward-over-reverse
-# "a good default for good performance", and the JAX Autodiff Cookbook gives the reasons:
-# forward mode has less overhead than reverse mode and saves memory, and the outer transform
-# is the one that differentiates the larger computation (the whole gradient computation,
-# forward and backward pass), so it should be the forward one. The pass counts do not decide
-# it: one HVP is one pass of the outer transform either way, and a full Hessian ``n`` passes
-# either way. On this page, for a function this cheap in eager PyTorch on a CPU, the
-# measurements do not show that advantage: the counter finds the smaller peak for
-# reverse-over-reverse, by a constant factor (printed above). Measure on your own function
-# before choosing.
+# Which HVP to use? The sources compare different things. :func:`torch.func.hessian`'s
+# documentation calls forward-over-reverse, ``jacfwd(jacrev(func))``, "a good default for
+# good performance" for building the *whole Hessian*, among the compositions of ``jacfwd``
+# and ``jacrev``. The JAX Autodiff Cookbook compares single HVPs: forward-over-reverse, it
+# says, saves some memory over its grad-of-grad HVP (reverse-over-reverse); and it beats
+# reverse-over-forward because forward mode has less overhead than reverse mode and the outer
+# transform differentiates the larger computation, so the outer one should be the forward
+# one. The pass counts do not decide between the two HVPs here: one HVP is one pass of the
+# outer transform either way, and a full Hessian ``n`` passes either way. On this page, for a
+# function this cheap in eager PyTorch on a CPU, the memory count does not show the
+# cookbook's saving: the counter finds the smaller peak for reverse-over-reverse, with fewer
+# vectors of length ``n`` (printed above). Measure on your own function before choosing.
 #
 # ``create_graph=True`` on ``backward`` and the reference cycle
 # -------------------------------------------------------------
 # Reverse-over-reverse needs a differentiable gradient. ``Tensor.backward(create_graph=True)``
-# gives one too, but it stores it in ``.grad``, and that gradient's graph holds on to the
-# tensor whose ``.grad`` it is. PyTorch warns about it, and the note in
-# :func:`torch.autograd.backward` says this reference cycle can leak memory and recommends
-# ``autograd.grad``, or resetting ``.grad`` to ``None`` after use. A weak reference shows
-# whether a tensor is still alive:
+# gives one too, but it stores it in ``.grad``. When that gradient depends on the tensor
+# itself, as it does for any function that is not linear in it (here ``w³``, whose gradient is
+# ``3w²``), the gradient's graph holds on to the tensor whose ``.grad`` it is. PyTorch warns
+# about it (PyTorch 2.13 warns once per process, so running this cell again prints no
+# warning), and the note in :func:`torch.autograd.backward` says this reference cycle can
+# leak memory and recommends ``autograd.grad``, or resetting ``.grad`` to ``None`` after use.
+# A weak reference shows whether a tensor is still alive:
 import gc
 import warnings
 import weakref
@@ -279,7 +303,9 @@ w_alive = weakref.ref(w)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     (w**3).sum().backward(create_graph=True)
-print(caught[0].category.__name__ + ":", str(caught[0].message).split(". ")[0])
+for warning in caught:
+    print(warning.category.__name__ + ":", str(warning.message).split(". ")[0])
+torch.testing.assert_close(w.grad, 3 * w.detach() ** 2)
 assert w.grad.grad_fn is not None  # .grad is part of a graph that saved w
 
 del w
@@ -312,6 +338,20 @@ assert w_alive() is None
 print("autograd.grad(create_graph=True), or .grad = None after use: freed")
 
 # %%
+# The cycle needs a gradient that depends on the tensor. ``(2w).sum()`` is linear in ``w``:
+# its gradient, 2 in every entry, does not depend on ``w`` and has no graph, so nothing in it
+# refers to ``w``, and ``w`` is freed even after ``backward(create_graph=True)``:
+w = torch.randn(3, requires_grad=True)
+w_alive = weakref.ref(w)
+(2 * w).sum().backward(create_graph=True)
+torch.testing.assert_close(w.grad, torch.full((3,), 2.0))
+assert w.grad.grad_fn is None
+assert not w.grad.requires_grad
+del w
+assert w_alive() is None
+print("linear in w: .grad has no graph, and w is freed")
+
+# %%
 # A common use of a differentiable gradient is a gradient penalty, a loss that contains
 # ``‖∇g‖²``. Its gradient is again a Hessian-vector product: ``∇‖∇g‖² = 2 H ∇g``. Here,
 # with ``∇g = p``, the full gradient of ``g + ‖∇g‖²`` is ``p + 2 H p``:
@@ -333,8 +373,8 @@ print("gradient of g + ‖∇g‖² matches p + 2 H p")
 #   ``n``; the Hessian stores ``n²`` numbers and costs ``n`` HVPs.
 # - Each further derivative is one more transform: ``jacfwd(hessian(g))`` is the third
 #   derivative, shape ``(n, n, n)``, and a JVP of an HVP contracts it with two vectors.
-# - ``backward(create_graph=True)`` ties a tensor and its ``.grad`` in a cycle that
-#   ``gc`` does not free; use ``torch.autograd.grad(..., create_graph=True)`` or reset
-#   ``.grad = None``.
+# - ``backward(create_graph=True)`` on a function that is not linear in a tensor ties the
+#   tensor and its ``.grad`` in a cycle that ``gc`` does not free; use
+#   ``torch.autograd.grad(..., create_graph=True)`` or reset ``.grad = None``.
 #
 # Next: :doc:`a custom backward is a VJP <10_custom_backward>`.

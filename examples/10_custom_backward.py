@@ -3,12 +3,13 @@ A custom ``backward`` is a VJP
 ==============================
 
 A :class:`torch.autograd.Function` lets you write the derivative of an operation yourself.
-Its ``backward`` receives ``v``, the gradient of the loss with respect to the output, and
-must return ``vᵀJ``: exactly what ``y.backward(v)`` computes for built-in operations. Its
-optional ``jvp`` receives a tangent ``t`` and returns ``J t``, for forward mode. This
-example writes one, checks both products against finite differences and against autograd
-on the plain formula, makes it work under ``torch.func``, and then runs the classic bug, a
-``backward`` that returns ``J v`` instead of ``vᵀJ``, into ``gradcheck``.
+Its ``backward`` receives ``v``, the gradient of the loss with respect to the output (one
+such ``v`` per output, if ``forward`` returns several), and must return ``vᵀJ``: exactly what
+``y.backward(v)`` computes for built-in operations. Its optional ``jvp`` receives a tangent
+``t`` and returns ``J t``, for forward mode. This example writes one, checks both products
+against finite differences and against autograd on the plain formula, makes it work under
+``torch.func``, and then runs the classic bug, a ``backward`` that returns ``J v`` instead of
+``vᵀJ``, into ``gradcheck``.
 """
 
 # %%
@@ -31,9 +32,12 @@ on the plain formula, makes it work under ``torch.func``, and then runs the clas
 #
 # ``generate_vmap_rule = True`` gives the function a batching rule for
 # :func:`torch.func.vmap`, made by running these same methods on batched tensors; without
-# it (or a hand-written ``vmap`` staticmethod) ``vmap`` refuses the function, and so does
-# ``jacfwd``, which maps over it. The ``torch.func`` transforms also need ``setup_context``
-# to be separate from ``forward``.
+# it (or a hand-written ``vmap`` staticmethod) ``vmap`` refuses the function, and so do
+# ``jacfwd`` and ``hessian``, which map over it. The forward-mode transforms (``jvp``,
+# ``jacfwd``, ``hessian``) also need the ``jvp`` method. ``grad`` and ``jacrev`` need neither
+# the batching rule nor ``jvp`` (as of PyTorch 2.13: ``jacrev`` maps over the backward pass
+# only). Every ``torch.func`` transform needs ``setup_context`` to be separate from
+# ``forward``.
 import torch
 
 torch.manual_seed(0)
@@ -73,7 +77,7 @@ import torch.nn.functional as F
 assert F.softplus(torch.tensor([100.0])).item() == 100.0
 
 
-# The two requirements the text states, checked on minimal Functions.
+# The requirements the text states, checked on minimal Functions: each lacks one part.
 class NoVmapRule(torch.autograd.Function):
     @staticmethod
     def forward(x):
@@ -103,23 +107,57 @@ class ForwardWithCtx(torch.autograd.Function):
     def backward(ctx, v):
         return 2 * v
 
+    @staticmethod
+    def jvp(ctx, t):
+        return 2 * t
 
-for transform in (torch.func.vmap, torch.func.jacfwd):
+
+class NoJvp(torch.autograd.Function):
+    generate_vmap_rule = True
+
+    @staticmethod
+    def forward(x):
+        return 2 * x
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        pass
+
+    @staticmethod
+    def backward(ctx, v):
+        return 2 * v
+
+
+ones = torch.ones(2, 3)
+transforms = {
+    "vmap": lambda f: torch.func.vmap(f)(ones),
+    "grad": lambda f: torch.func.grad(lambda x: f(x).sum())(ones),
+    "jacrev": lambda f: torch.func.jacrev(f)(ones),
+    "jvp": lambda f: torch.func.jvp(f, (ones,), (ones,)),
+    "jacfwd": lambda f: torch.func.jacfwd(f)(ones),
+    "hessian": lambda f: torch.func.hessian(lambda x: f(x).sum())(ones),
+}
+for function, refused_by, missing in [
+    (NoVmapRule, {"vmap", "jacfwd", "hessian"}, "vmap"),
+    (NoJvp, {"jvp", "jacfwd", "hessian"}, "jvp"),
+]:
+    for name, run in transforms.items():
+        try:
+            run(function.apply)
+        except (RuntimeError, NotImplementedError) as error:
+            if name not in refused_by or missing not in str(error):
+                raise
+        else:
+            if name in refused_by:
+                raise AssertionError(f"{name} should refuse {function.__name__}")
+for name, run in transforms.items():
     try:
-        transform(NoVmapRule.apply)(torch.ones(2, 3))
-    except RuntimeError as error:
-        if "does not have vmap support" not in str(error):
-            raise AssertionError(f"unexpected message: {error}") from error
-    else:
-        raise AssertionError(f"{transform.__name__} should refuse a Function without a vmap rule")
-for transform in (torch.func.vmap, torch.func.grad, torch.func.jacrev):
-    try:
-        transform(lambda x: ForwardWithCtx.apply(x).sum())(torch.ones(2, 3))
+        run(ForwardWithCtx.apply)
     except RuntimeError as error:
         if "must override the setup_context staticmethod" not in str(error):
             raise AssertionError(f"unexpected message: {error}") from error
     else:
-        raise AssertionError(f"{transform.__name__} should need setup_context")
+        raise AssertionError(f"{name} should need setup_context")
 # sphinx_gallery_end_ignore
 
 # %%
@@ -145,8 +183,9 @@ print("x.grad == vᵀJ, with v the gradient that reached the output")
 # %%
 # Now the same ``Function`` through other routes. :func:`torch.autograd.gradcheck`
 # compares both ``backward`` and ``jvp`` (with ``check_forward_ad=True``) with finite
-# differences, and the Jacobians from reverse and forward mode must equal the one that
-# autograd builds for the plain formula, with no custom code at all.
+# differences. And the Jacobians from reverse and forward mode must equal the one that
+# autograd builds for the plain formula, with no custom code at all, at any ``x`` away from
+# 0: at 0 the two differ, as the next cell shows.
 assert torch.autograd.gradcheck(softplus, (x,), check_forward_ad=True)
 
 
@@ -155,6 +194,7 @@ def plain_softplus(x):
 
 
 x0 = x.detach()
+assert (x0 != 0).all()  # random points, none of them 0
 J_plain = jacdoc.jacobian(plain_softplus, x0)
 torch.testing.assert_close(J_plain, J)
 torch.testing.assert_close(jacdoc.jacobian(softplus, x0), J_plain)
@@ -163,6 +203,43 @@ torch.testing.assert_close(torch.func.jacfwd(softplus)(x0), J_plain)
 t = torch.randn(3, 4, dtype=torch.float64)
 torch.testing.assert_close(torch.func.jvp(softplus, (x0,), (t,))[1], jacdoc.jvp(J_plain, t))
 print("gradcheck passes; jacrev, jacfwd and jvp match autograd on the plain formula")
+
+
+# %%
+# At ``x = 0`` both pieces of the formula, ``clamp(min=0)`` and ``log1p(exp(-|x|))``, have a
+# kink, and the kinks cancel in the sum: softplus is smooth there, with derivative
+# ``sigmoid(0) = 1/2``. The ``Function`` returns that, and a central difference of the plain
+# formula agrees. Autograd on the plain formula differentiates each piece on its own: at its
+# kink it takes, by that operation's convention, one value between the piece's one-sided
+# derivatives, and the two values it takes do not add up to ``1/2``. (Which values it takes is
+# PyTorch's choice; those printed are PyTorch 2.13's.)
+def clamp_piece(x):
+    return x.clamp(min=0)
+
+
+def log_piece(x):
+    return torch.log1p(torch.exp(-x.abs()))
+
+
+zero = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+(by_function,) = torch.autograd.grad(softplus(zero).sum(), zero)
+(by_plain,) = torch.autograd.grad(plain_softplus(zero).sum(), zero)
+(clamp_part,) = torch.autograd.grad(clamp_piece(zero).sum(), zero)
+(log_part,) = torch.autograd.grad(log_piece(zero).sum(), zero)
+print(f"at x = 0: the Function gives {by_function.item()}")
+print(
+    f"autograd on the plain formula: {by_plain.item()} = {clamp_part.item()} (clamp)"
+    f" + {log_part.item() + 0.0} (log1p(exp(-|x|)))"
+)
+h, at = 1e-6, zero.detach()
+by_difference = (plain_softplus(at + h) - plain_softplus(at - h)) / (2 * h)
+assert by_function.item() == 0.5  # sigmoid(0)
+torch.testing.assert_close(by_difference, torch.full_like(at, 0.5))
+torch.testing.assert_close(by_plain, clamp_part + log_part)
+for piece, part in ((clamp_piece, clamp_part), (log_piece, log_part)):
+    left, right = (piece(at) - piece(at - h)) / h, (piece(at + h) - piece(at)) / h
+    assert torch.minimum(left, right) - 1e-6 <= part <= torch.maximum(left, right) + 1e-6
+assert by_plain.item() != 0.5
 
 # %%
 # ``vmap`` runs it on a batch, and composed with ``jacrev`` gives per-sample Jacobians, as in
@@ -296,16 +373,39 @@ assert not torch.autograd.gradcheck(BuggyMatVec.apply, (x, A), raise_exception=F
 print("the buggy backward passes gradcheck with a symmetric matrix and fails with A")
 
 # %%
+# With a matrix that is not square the bug does not even produce a Jacobian to compare. ``v``
+# has one entry per output and ``vᵀA`` one per input, but ``A v`` needs ``v`` to have one
+# entry per input: the matrix product inside the buggy ``backward`` raises, and the error
+# that comes out of ``gradcheck`` is that one, not a ``GradcheckError``. The correct
+# ``backward`` passes:
+from torch.autograd.gradcheck import GradcheckError
+
+A_wide = A[:2]  # y = A_wide @ x has 2 entries, x has 3
+assert torch.autograd.gradcheck(MatVec.apply, (x, A_wide))
+try:
+    torch.autograd.gradcheck(BuggyMatVec.apply, (x, A_wide))
+except GradcheckError as error:  # a subclass of RuntimeError: catch it first
+    raise AssertionError("expected an error from backward, not a comparison") from error
+except RuntimeError as error:
+    print(f"{type(error).__name__}: {error}")
+else:
+    raise AssertionError("the buggy backward cannot multiply A (2 x 3) by v (2 entries)")
+
+# %%
 # Key points
 # ----------
-# - A custom ``backward(ctx, v)`` receives ``v`` (shaped like the output) and must return
-#   ``vᵀJ`` (shaped like each input), one per input of ``forward``, ``None`` for inputs
-#   that need no gradient. A ``jvp(ctx, t)`` returns ``J t`` for forward mode.
-# - ``setup_context`` with ``generate_vmap_rule = True`` makes the ``Function`` work under
-#   ``torch.func``: ``vmap``, ``jacrev``, ``jacfwd``.
+# - A custom ``backward(ctx, v)`` receives one ``v`` per output of ``forward``, shaped like
+#   that output, and must return ``vᵀJ`` (shaped like each input), one per input of
+#   ``forward``, ``None`` for inputs that need no gradient. A ``jvp(ctx, t)`` returns ``J t``
+#   for forward mode.
+# - Every ``torch.func`` transform needs ``setup_context``; ``vmap``, ``jacfwd`` and
+#   ``hessian`` also need ``generate_vmap_rule = True`` (or a ``vmap`` staticmethod), and
+#   ``jvp``, ``jacfwd`` and ``hessian`` a ``jvp`` staticmethod. ``grad`` and ``jacrev`` need
+#   neither (PyTorch 2.13).
 # - Check it with :func:`torch.autograd.gradcheck` (``float64``,
 #   ``check_forward_ad=True`` for the ``jvp``), on a case whose Jacobian is not symmetric.
 # - Returning ``J v`` instead of ``vᵀJ`` transposes the Jacobian; it passes on symmetric
-#   Jacobians (elementwise maps included) and fails ``gradcheck`` otherwise.
+#   Jacobians (elementwise maps included) and fails otherwise: a Jacobian mismatch in
+#   ``gradcheck`` when ``J`` is square, a shape error from ``backward`` itself when it is not.
 #
 # Next: :doc:`gradient accumulation across processes <11_distributed_accumulation>`.

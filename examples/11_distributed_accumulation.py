@@ -8,7 +8,8 @@ gradients. Each process's ``backward`` computes ``vᵀJ`` for its own loss, and 
 is linear in ``v``, averaging those gradients gives the gradient of the averaged loss. This
 example launches two real CPU processes with ``torchrun``, checks that DDP's gradient equals
 the single-process gradient of the full batch, and then accumulates micro-batches with
-``no_sync()``: the same gradient with one all-reduce instead of one per micro-batch.
+``no_sync()``: the same gradient with one all-reduce per bucket of gradients (this small model
+has one bucket) instead of one per bucket per micro-batch.
 """
 
 # %%
@@ -141,8 +142,11 @@ dist.destroy_process_group()
 # -----------------------
 # The parent saves the weights, the data and ``k``, writes the worker to a temporary folder
 # and runs ``torchrun`` (``python -m torch.distributed.run``) with two processes on this
-# machine. ``OMP_NUM_THREADS=1`` keeps the two processes from competing for cores. What the
-# workers print comes back into this page; if either fails, so does this script.
+# machine. ``OMP_NUM_THREADS=1`` gives each process one thread, so that the two do not compete
+# for cores. ``torchrun`` sets the same itself when the variable is unset and it starts more
+# than one process, but then logs a warning that it did; setting it explicitly says so and
+# keeps that warning out. What the workers print comes back into this page; if either fails,
+# so does this script.
 import os
 import subprocess
 import sys
@@ -201,7 +205,10 @@ print("DDP gradient == mean of the two local gradients == full-batch gradient")
 # :doc:`03_grad_accumulation`: ``backward`` adds to ``.grad``, and dividing each
 # equal-sized micro-batch's mean loss by ``k`` makes the sum equal the gradient of the half's
 # mean loss. Inside ``no_sync()`` DDP skips the all-reduce, so the gradients accumulate
-# locally, and the last ``backward``, outside it, all-reduces the accumulated sum once.
+# locally, and the last ``backward``, outside it, all-reduces the accumulated sum, once per
+# bucket: DDP groups the gradients into buckets, whose size ``bucket_cap_mb`` sets, and
+# all-reduces each bucket separately. This model's gradients fit in one bucket, so one
+# synchronized ``backward`` is one all-reduce here.
 one_sync = ranks[0]["allreduces"]["one step"]  # calls per synchronized backward
 print(f"all-reduce calls per synchronized backward (one bucket each): {one_sync}")
 for result in ranks:
@@ -242,9 +249,11 @@ assert one_sync == 1
 # - Each process's ``backward`` computes ``vᵀJ`` for its own share; DDP all-reduces and
 #   divides by the number of processes, so ``.grad`` is the average, the gradient of the
 #   average loss. With equal shares and mean losses, that is the full-batch gradient.
-# - ``no_sync()`` on all micro-batches but the last accumulates locally and all-reduces once;
-#   without it the gradient is the same, with one all-reduce per micro-batch.
-# - Divide each micro-batch's mean loss by ``k``; DDP takes care of the number of processes.
+# - ``no_sync()`` on all micro-batches but the last accumulates locally and all-reduces once
+#   per bucket, at the last ``backward``; without it the gradient is the same, with ``k`` times
+#   the all-reduces. Put the forward pass inside ``no_sync()`` too.
+# - With equal-sized micro-batches and equal shares, divide each micro-batch's mean loss by
+#   ``k``; DDP's average takes care of the number of processes.
 # - ``torchrun`` starts the processes; a DDP communication hook can count or change what is
 #   communicated.
 #
