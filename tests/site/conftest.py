@@ -18,10 +18,7 @@ from typing import Any
 import pytest
 
 from .build import copy_project, sphinx_build
-from .helpers import CHROMIUM, CHROMIUM_ARGS, HTML, unavailable
-
-#: The site's published repository, as the Pages workflow's GITHUB_REPOSITORY names it.
-REPOSITORY = "jacdoc/jacdoc"
+from .helpers import CHROMIUM, CHROMIUM_ARGS, HTML, REPOSITORY, unavailable
 
 
 @pytest.fixture(scope="session")

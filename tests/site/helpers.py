@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "docs" / "_build" / "html"
 CHROMIUM = Path(os.environ.get("JACDOC_CHROMIUM", "/usr/bin/chromium"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
+#: The published repository, as the Pages workflow's GITHUB_REPOSITORY names it.
+REPOSITORY = "jacdoc/jacdoc"
 # Without the background-networking flags Chromium phones home at start, which this sandbox
 # refuses; --no-sandbox is needed when the tests run as root, as CI does.
 CHROMIUM_ARGS = [

@@ -29,8 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPOSITORY
-from .helpers import ROOT, load_noxfile
+from .helpers import REPOSITORY, ROOT, load_noxfile
 
 pytestmark = pytest.mark.site
 
@@ -230,3 +229,14 @@ def test_downloaded_scripts_print_what_their_pages_show(published, reader_base, 
             assert not missing, f"{name} printed differently from its page: {missing[:5]}"
             assert expected, f"{name}: its page shows no output to compare with"
     print(f"ran {len(EXAMPLES)} downloaded scripts with plain python; each printed its page")
+
+
+def test_published_pages_have_social_previews_with_the_examples_thumbnails(published):
+    page = fetch(published.url + "auto_examples/01_einsum_is_backward.html").decode()
+    meta = dict(re.findall(r'<meta property="(og:[a-z:]+)" content="([^"]*)"', page))
+    thumbnail = "_images/sphx_glr_01_einsum_is_backward_thumb.png"
+    assert meta["og:image"] == published.url + thumbnail
+    assert (published.site / thumbnail).is_file()
+    assert meta["og:url"] == published.url + "auto_examples/01_einsum_is_backward.html"
+    assert "einsum" in meta["og:title"]
+    assert meta["og:description"]
