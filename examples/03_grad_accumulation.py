@@ -325,4 +325,4 @@ torch.testing.assert_close(x.grad, h.grad)  # dh/dx is the identity
 # - Only leaves keep ``.grad``; call ``retain_grad()`` to keep an intermediate's, which is
 #   the VJP that reached it.
 #
-# Next: :doc:`one Jacobian through every PyTorch API <04_every_api>`.
+# Next: :doc:`one Jacobian through PyTorch's APIs <04_every_api>`.

@@ -1,13 +1,17 @@
 """
-One Jacobian through every PyTorch API
-======================================
+One Jacobian through PyTorch's APIs
+===================================
 
-PyTorch has three families of tools for derivatives of non-scalar functions: the
+PyTorch has four families of tools for derivatives of non-scalar functions: the
 :meth:`torch.Tensor.backward` / :func:`torch.autograd.grad` pair,
-:mod:`torch.autograd.functional`, and the composable transforms of :mod:`torch.func`. They
-compute the same mathematics, by different means. This example takes one function that mixes
-entries *and* changes shape, derives its Jacobian by hand, and checks that every API
-reproduces it, or the VJP and JVP that it implies.
+:mod:`torch.autograd.functional`, the low-level forward-mode API ``torch.autograd.forward_ad``,
+and the composable transforms of :mod:`torch.func`. They compute the same mathematics, by
+different means. This example takes one function that mixes entries *and* changes shape,
+derives its Jacobian by hand, and checks that the main APIs of each family reproduce it, or
+the VJP and JVP that it implies. Their second-derivative tools are on later pages:
+:func:`torch.func.hessian` and :func:`torch.autograd.functional.hessian` in
+:doc:`07_batches_and_hessians`, :func:`torch.autograd.functional.hvp` in
+:doc:`09_hessian_vector_products`.
 """
 
 # %%
@@ -156,10 +160,11 @@ torch.testing.assert_close(jvp_functional, jvp_hand)
 # :func:`torch.autograd.functional.jvp` does not use forward mode. It runs a backward pass
 # with a placeholder cotangent, recording it as a graph, and differentiates *that* with
 # respect to the placeholder (the "double-backward trick"): the backward pass is linear in
-# its cotangent, with matrix ``Jᵀ``, so its VJP with ``t`` is ``J t``. So it needs only
-# backward formulas. An operation that has a backward formula and no forward-mode formula
-# shows the difference: here a custom :class:`torch.autograd.Function` (see
-# :doc:`10_custom_backward`) that computes ``x²`` and defines only ``backward``.
+# its cotangent, with matrix ``Jᵀ``, so its VJP with ``t`` is ``J t``. So it needs no
+# forward-mode formulas, only backward formulas that autograd can differentiate again. An
+# operation that has a backward formula and no forward-mode formula shows the difference:
+# here a custom :class:`torch.autograd.Function` (see :doc:`10_custom_backward`) that
+# computes ``x²`` and defines only ``backward``.
 class SquareWithoutJvp(torch.autograd.Function):
     @staticmethod
     def forward(x):
@@ -184,6 +189,38 @@ except NotImplementedError as error:
 else:
     raise AssertionError("forward mode should need the Function's jvp")
 
+
+# %%
+# The backward formula must be one that autograd can differentiate again. Mark the same
+# ``backward`` with :func:`torch.autograd.function.once_differentiable`, which declares
+# that it will not be, and :func:`torch.autograd.functional.jvp` goes wrong silently: the
+# recorded backward pass no longer depends on the placeholder, so ``J·t`` comes out as
+# zeros, with no error and no warning. Only ``strict=True`` turns that into an error.
+from torch.autograd.function import once_differentiable
+
+
+class SquareOnceDifferentiable(SquareWithoutJvp):
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, v):
+        (x,) = ctx.saved_tensors
+        return 2 * x * v
+
+
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    _, jvp_once = torch.autograd.functional.jvp(SquareOnceDifferentiable.apply, x, t)
+print("J·t with a once_differentiable backward:", jvp_once)
+assert not jvp_once.any()
+assert (2 * x * t).all()  # the right answer has no zeros
+assert caught == []
+try:
+    torch.autograd.functional.jvp(SquareOnceDifferentiable.apply, x, t, strict=True)
+except RuntimeError as error:
+    print("with strict=True:", error)
+else:
+    raise AssertionError("strict=True should reject a backward that ignores its cotangent")
+
 # %%
 # ``jacobian`` by default loops over the 12 output entries in Python, one backward pass
 # each; ``vectorize=True`` batches them (through ``is_grads_batched``), and
@@ -194,6 +231,30 @@ assert (f(x).numel(), x.numel()) == (12, 6)
 for options in [{}, {"vectorize": True}, {"vectorize": True, "strategy": "forward-mode"}]:
     torch.testing.assert_close(torch.autograd.functional.jacobian(f, x, **options), J_hand)
     print("autograd.functional.jacobian with", options or "defaults", "matches J by hand")
+
+# %%
+# ``torch.autograd.forward_ad``: forward mode by hand
+# ---------------------------------------------------
+# The low-level forward-mode API works on tensors rather than functions. Inside a
+# :class:`torch.autograd.forward_ad.dual_level`,
+# :func:`torch.autograd.forward_ad.make_dual` attaches a tangent to a tensor, every
+# operation carries it along, and :func:`torch.autograd.forward_ad.unpack_dual` reads a
+# result's value and tangent, ``J·t``, computed in the same pass as ``f``.
+# ``strategy="forward-mode"`` above is built on it, and it needs the same forward-mode
+# formulas as :func:`torch.func.jvp`:
+import torch.autograd.forward_ad as fwAD
+
+with fwAD.dual_level():
+    primal, tangent = fwAD.unpack_dual(f(fwAD.make_dual(x, t)))
+torch.testing.assert_close(primal, f(x))
+torch.testing.assert_close(tangent, jvp_hand)
+try:
+    with fwAD.dual_level():
+        SquareWithoutJvp.apply(fwAD.make_dual(x, t))
+except NotImplementedError as error:
+    print("forward_ad:", error)
+else:
+    raise AssertionError("forward mode should need the Function's jvp")
 
 # %%
 # ``torch.func``: transforms that compose
@@ -220,11 +281,14 @@ torch.testing.assert_close(torch.func.jacrev(f)(x), J_hand)
 torch.testing.assert_close(torch.func.jacfwd(f)(x), J_hand)
 
 # %%
-# :func:`jacdoc.jacobian` picks reverse or forward mode from the shapes, and all three of its
-# modes agree too:
+# :func:`jacdoc.jacobian` picks from the shapes: rows (VJPs), or, when ``J`` is clearly tall,
+# columns (JVPs). In ``mode="auto"`` it gets those columns from the double-backward trick
+# above, unless ``J`` must be differentiable (inside a ``torch.func`` transform, say), when
+# it uses forward-mode AD, as ``mode="forward"`` always does. All three of its modes agree
+# too:
 for mode in ("auto", "reverse", "forward"):
     torch.testing.assert_close(jacdoc.jacobian(f, x, mode=mode), J_hand)
-print("every API reproduced J, vᵀJ and J·t")
+print("each API reproduced J, vᵀJ and J·t")
 
 # %%
 # Which to use
@@ -243,15 +307,21 @@ print("every API reproduced J, vᵀJ and J·t")
 # ``autograd.functional.vjp`` / ``jvp``       ``(f(x), vᵀJ)`` /            one-off products of a function; older
 #                                             ``(f(x), J·t)``              API; its ``jvp`` runs two backward
 #                                                                          passes, not forward mode
-# ``autograd.functional.jacobian``            ``J``                        ``vectorize=True`` or not at all: the
-#                                                                          default loops in Python
+# ``autograd.functional.jacobian``            ``J``                        a few outputs: the default loops in
+#                                                                          Python, one backward pass per output.
+#                                                                          For more, prefer ``jacrev`` or
+#                                                                          ``jacfwd``: ``vectorize=True`` goes
+#                                                                          through the older vmap, which can
+#                                                                          fall back to a loop
+# ``forward_ad.make_dual`` / ``unpack_dual``  ``J·t`` beside ``f(x)``      forward mode in plain eager code,
+#                                                                          without wrapping ``f`` as a function
 # ``torch.func.vjp``                          ``f(x)`` and a VJP function  many VJPs of one function; composes
 #                                                                          with ``vmap`` and ``grad``
 # ``torch.func.jvp``                          ``(f(x), J·t)``              directional derivatives, forward mode
-# ``torch.func.jacrev``                       ``J``, row by row            wide Jacobians: fewer outputs than
-#                                                                          inputs
-# ``torch.func.jacfwd``                       ``J``, column by column      tall Jacobians: more outputs than
-#                                                                          inputs
+# ``torch.func.jacrev``                       ``J`` from VJPs (rows),      wide Jacobians: fewer outputs than
+#                                             vectorized                   inputs
+# ``torch.func.jacfwd``                       ``J`` from JVPs (columns),   tall Jacobians: more outputs than
+#                                             vectorized                   inputs
 # ``torch.func.vmap``                         a batched function           per-sample Jacobians and gradients
 # ``jacdoc.jacobian``                         ``J``                        rows, or columns when ``J`` is clearly
 #                                                                          tall (``mode="auto"``)
@@ -264,8 +334,10 @@ print("every API reproduced J, vᵀJ and J·t")
 # - ``autograd.grad`` returns a differentiable gradient only with ``create_graph=True``.
 # - ``is_grads_batched=True`` is one vectorized call over a batch of cotangents, through the
 #   older vmap, which loops over the batch for operations it has no batching rule for.
-# - :func:`torch.autograd.functional.jvp` gets ``J·t`` from two backward passes;
-#   :func:`torch.func.jvp` uses forward mode.
+# - :func:`torch.autograd.functional.jvp` gets ``J·t`` from two backward passes, and needs a
+#   backward that autograd can differentiate again (with a ``once_differentiable`` one it
+#   returns zeros, silently unless ``strict=True``). :func:`torch.func.jvp` and
+#   ``torch.autograd.forward_ad`` use forward mode, and need forward-mode formulas.
 # - ``jacrev`` is ``vmap`` over VJPs (one per output entry), ``jacfwd`` is ``vmap`` over JVPs
 #   (one per input entry). :doc:`05_cross_checks` checks them against finite differences and
 #   symbols, and :doc:`06_cost` measures what each costs.

@@ -60,22 +60,58 @@ assert J_naive.numel() == 4 * per_sample.numel()
 # As a matrix: 8 output entries (4 samples x 2) by 12 input entries (4 samples x 3).
 assert jacdoc.as_matrix(J_naive, out_ndim=2).shape == (8, 12)
 
-import matplotlib.pyplot as plt
+jacdoc.show_jacobian(J_naive, out_ndim=2, names=("Y", "X"))
 
-ax = jacdoc.plot_jacobian(J_naive, out_ndim=2, title="Naive batched Jacobian, B = 4")
-plt.show()
+# %%
+# Rows are ``(b, m)``, sample and output; columns ``(c, i)``, sample and input. Point at a
+# cell to read it: ``J[1, 0, 2, 0] = ∂Y[1, 0] / ∂X[2, 0] = 0``, sample 1's output against
+# sample 2's input, is zero like every cell outside the diagonal blocks.
+
+# sphinx_gallery_start_ignore
+assert "<title>J[1, 0, 2, 0] = ∂Y[1, 0] / ∂X[2, 0] = 0</title>" in (
+    jacdoc.show_jacobian(J_naive, out_ndim=2, names=("Y", "X")).svg
+)
+# sphinx_gallery_end_ignore
 
 # %%
 # Each 2x3 block on the diagonal is one sample's Jacobian; everything else is zero. The
 # naive tensor is ``B`` times larger than the per-sample one (checked above): with ``B``
 # samples, ``B - 1`` of every ``B`` blocks are zeros, computed and stored for nothing.
 #
-# When samples are independent there is a cheaper trick than ``vmap``: sum the output over
-# the batch first. Sample ``b``'s output then only picks up sample ``b``'s input, so the
-# Jacobian of the sum, shape ``(2, 4, 3)``, holds every per-sample block:
+# The work grows nearly as much. Count the matrix-product FLOPs, as :doc:`06_cost` does. One
+# evaluation of the batch costs the same either way. The naive Jacobian adds one VJP through
+# the whole batch per output entry, ``B · out`` of them; ``vmap(jacrev(f))`` adds ``out``
+# VJPs, each batched over the samples and so of the same size. The ratio is
+# ``(1 + B · out) / (1 + out)``: 3 here, and it approaches ``B`` as ``out`` grows.
+from torch.utils.flop_counter import FlopCounterMode
+
+
+def matrix_flops(run):
+    with FlopCounterMode(display=False) as counter:
+        run()
+    return counter.get_total_flops()
+
+
+B, n_out = Y.shape
+naive_flops = matrix_flops(lambda: jacdoc.jacobian(batched_layer, X))
+per_sample_flops = matrix_flops(lambda: torch.func.vmap(torch.func.jacrev(layer))(X))
+print(f"naive: {naive_flops} FLOPs, per sample with vmap: {per_sample_flops} FLOPs")
+assert naive_flops * (1 + n_out) == per_sample_flops * (1 + B * n_out)
+# sphinx_gallery_start_ignore
+assert (1 + B * n_out) / (1 + n_out) == 3  # the ratio the text quotes
+# sphinx_gallery_end_ignore
+
+# %%
+# When samples are independent there is an equivalent trick that needs no ``vmap``: sum the
+# output over the batch first. Sample ``b``'s output then only picks up sample ``b``'s
+# input, so the Jacobian of the sum, shape ``(2, 4, 3)``, holds every per-sample block. It
+# does the same matrix arithmetic as ``vmap(jacrev(f))``:
 J_of_sum = jacdoc.jacobian(lambda X: batched_layer(X).sum(dim=0), X)
 assert J_of_sum.shape == (2, 4, 3)
 torch.testing.assert_close(J_of_sum.movedim(1, 0), per_sample)
+assert matrix_flops(lambda: jacdoc.jacobian(lambda X: batched_layer(X).sum(dim=0), X)) == (
+    per_sample_flops
+)
 
 
 # %%
@@ -112,6 +148,8 @@ print("Hessian of log-sum-exp matches diag(p) - p pᵀ")
 torch.testing.assert_close(H, H.T)
 torch.testing.assert_close(H.sum(dim=1), torch.zeros(5, dtype=torch.float64))
 
+import matplotlib.pyplot as plt
+
 ax = jacdoc.plot_jacobian(H, out_ndim=1, title="Hessian of log-sum-exp: diag(p) - p pᵀ")
 plt.show()
 
@@ -140,20 +178,21 @@ assert min(inner_forward) > 10 * max(inner_reverse)
 assert peaks["jacrev(jacrev(g))"] < peaks["jacfwd(jacrev(g))"] < 2 * peaks["jacrev(jacrev(g))"]
 
 # %%
-# The inner transform must be reverse mode: an inner forward mode runs its ``n`` JVPs for
-# each of the outer transform's ``n`` vectors, ``n × n`` at once, and needs more than ten
-# times the memory here. The outer choice matters far less; here it changes the peak by less
-# than a factor of two, in favour of reverse mode.
+# The inner transform should be reverse mode. All four compositions give the right Hessian,
+# but an inner forward mode runs its ``n`` JVPs for each of the outer transform's ``n``
+# vectors, ``n × n`` at once, and needs more than ten times the memory here. The outer
+# choice matters far less; here it changes the peak by less than a factor of two, in favour
+# of reverse mode.
 #
 # :func:`torch.func.hessian` is ``jacfwd(jacrev(g))``, forward-over-reverse, and its
-# documentation calls that a good default. The reasons usually given for it (in the JAX
-# Autodiff Cookbook, for example) are about cost, not counts: forward mode has less overhead
-# than reverse mode and stores nothing for a later pass, while an outer reverse mode must
-# record the whole gradient computation, forward and backward pass, to walk it backward.
-# Those are tendencies, not guarantees: for this small function in eager PyTorch, the memory
-# count above comes out slightly in favour of reverse-over-reverse, and
-# :doc:`09_hessian_vector_products` finds the same for a single Hessian-vector product.
-# Measure on your own function when it matters.
+# documentation calls that a good default for performance. The JAX Autodiff Cookbook argues
+# for it from shapes: the outer transform differentiates the gradient, whose Jacobian is
+# square, and for square or nearly square Jacobians it expects forward mode to have the
+# edge. Counting passes, as above, gives a tie there; what decides is each mode's overhead
+# and memory, which depend on the function and the library. For this small function in
+# eager PyTorch, the memory count above comes out slightly in favour of
+# reverse-over-reverse, and :doc:`09_hessian_vector_products` finds the same for a single
+# Hessian-vector product. Measure on your own function when it matters.
 #
 # For a matrix input the same composition gives a rank-4 Hessian, ``x.shape + x.shape``,
 # in the same layout as a Jacobian: ``H[m, n, i, j] = d²g / dx_mn dx_ij``. For
@@ -169,13 +208,14 @@ torch.testing.assert_close(H, jacdoc.elementwise_jacobian(6 * (x + 1)))
 # ----------
 # - ``vmap(jacrev(f))`` gives per-sample Jacobians, shape ``(B,) + out + in``.
 # - Differentiating the batched function gives ``(B,) + out + (B,) + in``: block diagonal,
-#   ``B`` times the size and work. Summing over the batch first recovers the blocks, but only
-#   when samples do not interact.
+#   ``B`` times the size, and ``(1 + B · out) / (1 + out)`` times the matrix-product work,
+#   which approaches ``B`` as ``out`` grows. Summing over the batch first recovers the
+#   blocks, with the same arithmetic as ``vmap``, but only when samples do not interact.
 # - A Hessian is the Jacobian of the gradient: ``jacfwd(jacrev(g))``, or
 #   :func:`torch.func.hessian`, in the same outputs-first layout. The inner transform should
 #   be reverse mode (the gradient is a wide Jacobian). The gradient's own Jacobian is square,
 #   so for the outer one neither mode wins by count; forward-over-reverse is the documented
-#   default, argued for by forward mode's lower overhead and memory, and worth measuring on
-#   your own function.
+#   default, argued for from that square shape (the JAX Autodiff Cookbook), and worth
+#   measuring on your own function: here reverse-over-reverse needed less memory.
 #
 # Next: :doc:`Jacobians of a model's parameters <08_model_parameters>`.

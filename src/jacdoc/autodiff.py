@@ -62,10 +62,12 @@ def jacobian(f: Function, x: torch.Tensor, *, mode: str = "auto") -> torch.Tenso
     * ``mode="forward"`` always builds columns, with forward-mode AD (:func:`torch.func.jvp`),
       which needs no graph of its own. It evaluates ``f`` once per chunk of columns.
 
-    Rows and columns are built in chunks (:data:`~jacdoc.autodiff.MIN_CHUNK_ELEMENTS`), so no
-    square basis is ever larger than ``J`` or that budget: in ``mode="auto"``, a map from 3
-    inputs to 300,000 outputs needs no 300,000 x 300,000 identity. The chunks' results are
-    then stacked into ``J``, so the peak is about two to three times ``J``'s own size.
+    Rows and columns are built in chunks: each chunk of basis vectors, and the chunk of rows
+    or columns it yields, holds at most ``J``'s number of elements or
+    :data:`~jacdoc.autodiff.MIN_CHUNK_ELEMENTS`, whichever is larger. So in ``mode="auto"`` a
+    map from 3 inputs to 300,000 outputs needs no 300,000 x 300,000 identity. The chunks are
+    then stacked into ``J``: for a ``J`` larger than that budget the peak is a small multiple
+    of ``J``; for a smaller one, a small multiple of the budget at most.
     ``benchmarks/bench_jacobian.py`` (``nox -s bench``) times every mode against PyTorch's
     own strategies, side by side, on maps of every shape.
 
