@@ -3,19 +3,15 @@
 Every strategy runs side by side in one process, on one thread, timed with
 ``torch.utils.benchmark.Timer``. The table prints the median time, its ratio to the fastest
 *PyTorch* strategy on that row (jacdoc's own row is compared with them, not counted among
-them), and the peak memory each strategy adds: the growth of the resident set of a forked copy
-of this process that runs the strategy once (Linux only; "n/a" elsewhere). Run it with
-``nox -s bench`` or ``python benchmarks/bench_jacobian.py [--sizes 8 64 512] [--device cuda]``;
-on CUDA the memory column is ``torch.cuda.max_memory_allocated`` instead.
+them), and the peak tensor memory of one call, counted with ``jacdoc.PeakMemory`` (on CUDA,
+``torch.cuda.max_memory_allocated``). Run it with ``nox -s bench`` or
+``python benchmarks/bench_jacobian.py [--sizes 8 64 512] [--device cuda]``.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import torch
 from torch.autograd.functional import jacobian as autograd_jacobian
@@ -91,15 +87,13 @@ def median_ms(run: Callable[[], object]) -> float:
     return 1000 * timer.blocked_autorange(min_run_time=0.2).median
 
 
-def _resident(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) * 1024
-    raise KeyError(field)
+def peak_mb(run: Callable[[], object], device: str) -> float:
+    """Tensor memory that one call holds at its peak, in MB.
 
-
-def peak_mb(run: Callable[[], object], device: str) -> float | None:
-    """Memory that one call adds at its peak, in MB; None where it cannot be measured."""
+    On CUDA, the allocator's own high-water mark. Elsewhere, :class:`jacdoc.PeakMemory`: the
+    bytes of tensor storage allocated during the call and alive at once, which, unlike the
+    resident set, does not depend on what the allocator kept from earlier calls.
+    """
     if device == "cuda":
         torch.cuda.synchronize()
         before = torch.cuda.memory_allocated()
@@ -107,26 +101,9 @@ def peak_mb(run: Callable[[], object], device: str) -> float | None:
         run()
         torch.cuda.synchronize()
         return (torch.cuda.max_memory_allocated() - before) / 1e6
-    if not sys.platform.startswith("linux"):
-        return None
-    # A fork starts with this process's memory; its high-water mark, reset before the call,
-    # grows only by what the call allocates and touches. A first call in a fork also starts
-    # threads (autograd's worker among them): a few MB that a warm-up call keeps out.
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read)
+    with jacdoc.PeakMemory() as memory:
         run()
-        Path("/proc/self/clear_refs").write_text("5")
-        base = _resident("VmRSS")
-        run()
-        os.write(write, str(_resident("VmHWM") - base).encode())
-        os._exit(0)
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        grown = pipe.read()
-    os.waitpid(pid, 0)
-    return int(grown) / 1e6 if grown else None
+    return memory.peak / 1e6
 
 
 def main() -> None:
@@ -159,8 +136,7 @@ def main() -> None:
         times = {label: median_ms(run) for label, run in runs.items()}
         best = min(t for label, t in times.items() if label != JACDOC)
         for label, run in runs.items():
-            memory = peak_mb(run, args.device)
-            shown = "n/a" if memory is None else f"{memory:8.1f}"
+            shown = f"{peak_mb(run, args.device):8.1f}"
             ratio = times[label] / best
             print(
                 f"{name:24} {n_in:6d} {n_out:6d}  {label:30} {times[label]:9.3f} "
