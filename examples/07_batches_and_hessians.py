@@ -60,20 +60,20 @@ assert J_naive.numel() == 4 * per_sample.numel()
 # As a matrix: 8 output entries (4 samples x 2) by 12 input entries (4 samples x 3).
 assert jacdoc.as_matrix(J_naive, out_ndim=2).shape == (8, 12)
 
+
+# sphinx_gallery_start_ignore
+# The cell the text below points at.
+assert "<title>J[1, 0, 2, 0] = ∂Y[1, 0] / ∂X[2, 0] = 0</title>" in (
+    jacdoc.show_jacobian(J_naive, out_ndim=2, names=("Y", "X")).svg
+)
+# sphinx_gallery_end_ignore
 jacdoc.show_jacobian(J_naive, out_ndim=2, names=("Y", "X"))
 
 # %%
 # Rows are ``(b, m)``, sample and output; columns ``(c, i)``, sample and input. Point at a
 # cell to read it: ``J[1, 0, 2, 0] = ∂Y[1, 0] / ∂X[2, 0] = 0``, sample 1's output against
 # sample 2's input, is zero like every cell outside the diagonal blocks.
-
-# sphinx_gallery_start_ignore
-assert "<title>J[1, 0, 2, 0] = ∂Y[1, 0] / ∂X[2, 0] = 0</title>" in (
-    jacdoc.show_jacobian(J_naive, out_ndim=2, names=("Y", "X")).svg
-)
-# sphinx_gallery_end_ignore
-
-# %%
+#
 # Each 2x3 block on the diagonal is one sample's Jacobian; everything else is zero. The
 # naive tensor is ``B`` times larger than the per-sample one (checked above): with ``B``
 # samples, ``B - 1`` of every ``B`` blocks are zeros, computed and stored for nothing.

@@ -153,3 +153,17 @@ def test_view_and_edit_links_name_files_in_the_repository(site):
     print(f"{found} view and edit links, each to a file git tracks")
     assert found >= 2 * 14  # a view and an edit link on each content page
     assert not missing, "\n".join(missing)
+
+
+def test_no_example_shows_an_empty_code_cell(site):
+    """A cell that holds only build-only checks shows as an empty box: merge it into another."""
+    empty = []
+    for page in sorted((site / "auto_examples").glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        blocks = re.findall(
+            r'<div class="highlight-Python notranslate"><div class="highlight"><pre[^>]*>(.*?)</pre>',
+            text,
+            re.DOTALL,
+        )
+        empty += [page.name for block in blocks if not re.sub(r"<[^>]+>", "", block).strip()]
+    assert not empty, empty
