@@ -16,7 +16,6 @@ from a clone instead: there is no served wheel to point at.
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 import shutil
@@ -29,7 +28,7 @@ from typing import Any
 from docutils import nodes
 from docutils.parsers.rst import Directive
 
-from jacdoc_docs import doc_pages
+from jacdoc_docs import inventories
 
 WHEELS = "wheels"
 NOTEBOOKS = "notebooks"
@@ -75,11 +74,7 @@ MYST_ROLE = re.compile(r"\{" + _ROLE + r"\}`(?P<content>[^`]+)`")
 _TARGET = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 _OBJECT_PAGES = {
     name: base + uri
-    for base, table in [
-        ("https://docs.pytorch.org/docs/stable/", doc_pages.TORCH),
-        ("https://docs.python.org/3/", doc_pages.PYTHON),
-        ("https://matplotlib.org/stable/", doc_pages.MATPLOTLIB),
-    ]
+    for base, table in inventories.BASES.values()
     for name, (_, uri, _) in table.items()
 }
 
@@ -151,7 +146,7 @@ def _myst_markdown(text: str, docname: str, base_url: str) -> str:
     return markdown_links(_FENCED_DIRECTIVE.sub(directive, text), MYST_ROLE, docname, base_url)
 
 
-def myst_notebook(source: Path, docname: str, first_cell: str, base_url: str) -> dict[str, Any]:
+def myst_notebook(source: Path, docname: str, first_cell: str, base_url: str) -> str:
     """A MyST-NB page as a notebook that a reader can run anywhere."""
     import jupytext
     import nbformat
@@ -170,8 +165,8 @@ def myst_notebook(source: Path, docname: str, first_cell: str, base_url: str) ->
         cell.id = f"cell-{index}"  # stable ids: the same bytes on every build
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    result: dict[str, Any] = json.loads(nbformat.writes(notebook))
-    return result
+    written: str = nbformat.writes(notebook)
+    return written
 
 
 # -- What build-finished writes ---------------------------------------------------------------
@@ -194,7 +189,7 @@ def write_downloads(app: Any, exception: Exception | None) -> None:
             app.config.sphinx_gallery_conf["first_notebook_cell"],
             app.config.html_baseurl,
         )
-        (folder / name).write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
+        (folder / name).write_text(notebook)
 
 
 def _write_wheel(project: Path, folder: Path) -> None:
