@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import settings
 
+pytest_plugins = ("sphinx.testing.fixtures",)
+
 # In CI, property tests draw the same examples every run, so a failure is reproducible from the
 # log alone; locally they keep exploring new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)

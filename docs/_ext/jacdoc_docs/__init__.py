@@ -7,6 +7,7 @@
   and the "Run it yourself" boxes with their Colab links;
 * :mod:`~jacdoc_docs.loading`: scripts deferred, so that pages render before they run, and
   code blocks a keyboard can scroll;
+* :mod:`~jacdoc_docs.streams`: what the notebook pages print, joined exactly as printed;
 * :mod:`~jacdoc_docs.inventories`: intersphinx inventories from the verified table in
   :mod:`~jacdoc_docs.doc_pages`, so that the build fetches nothing.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jacdoc_docs import downloads, gallery, loading, mathml
+from jacdoc_docs import downloads, gallery, loading, mathml, streams
 
 
 def setup(app: Any) -> dict[str, Any]:
@@ -23,4 +24,5 @@ def setup(app: Any) -> dict[str, Any]:
     gallery.setup(app)
     downloads.setup(app)
     loading.setup(app)
+    streams.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
