@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 
 import pytest
 from hypothesis import given
@@ -32,7 +33,7 @@ def test_myst_nb_still_looks_up_its_merge_in_the_render_module():
 @given(st.text(alphabet=" a\n\t"), st.lists(st.integers(0, 40), max_size=6))
 def test_any_split_of_a_stream_merges_to_the_same_text(text, cuts):
     bounds = sorted({min(c, len(text)) for c in cuts} | {0, len(text)})
-    pieces = [stdout(text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    pieces = [stdout(text[a:b]) for a, b in itertools.pairwise(bounds)]
     merged = exact_merge(utils.coalesce_streams)(pieces or [stdout("")])
     assert [m["text"] for m in merged] == [text.rstrip() + "\n"]
 
