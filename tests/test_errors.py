@@ -27,12 +27,12 @@ BAD_CALLS = [
     (
         lambda: jacdoc.jacobian(torch.sin, torch.ones(2, dtype=torch.int64)),
         TypeError,
-        r"x must have a floating-point dtype .* got dtype torch.int64",
+        r"x must have a floating-point or complex dtype .* got dtype torch.int64",
     ),
     (
         lambda: jacdoc.jacobian(torch.sin, torch.ones(2, dtype=torch.bool)),
         TypeError,
-        r"x must have a floating-point dtype .* got dtype torch.bool",
+        r"x must have a floating-point or complex dtype .* got dtype torch.bool",
     ),
     (
         lambda: jacdoc.jacobian(lambda x: (x, x), torch.ones(2)),
@@ -47,7 +47,7 @@ BAD_CALLS = [
     (
         lambda: jacdoc.jacobian(lambda x: (x > 0).long(), torch.ones(2)),
         TypeError,
-        r"f must return a floating-point tensor; got dtype torch.int64",
+        r"f must return a floating-point or complex tensor; got dtype torch.int64",
     ),
     (
         lambda: jacdoc.jacobian(torch.sin, list(range(1000))),

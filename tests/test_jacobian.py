@@ -13,14 +13,7 @@ from hypothesis import strategies as st
 
 import jacdoc
 import jacdoc.autodiff
-from jacdoc.autodiff import (
-    COLUMN_MIN_ROWS,
-    COLUMN_RATIO,
-    MIN_CHUNK_ELEMENTS,
-    MODES,
-    choose_mode,
-    chunk_size,
-)
+from jacdoc.autodiff import MIN_CHUNK_ELEMENTS, MODES, TUNING, choose_mode, chunk_size
 
 from .strategies import dense_map, modes, shapes
 
@@ -32,6 +25,8 @@ FUNCTIONS = {
     "flip": lambda x: x.flip(list(range(x.ndim))) ** 3,
 }
 
+CPU = TUNING["cpu"]
+COLUMN_RATIO, COLUMN_MIN_ROWS = CPU.column_ratio, CPU.column_min_rows
 # A map with enough rows, compared with its columns, that mode="auto" builds columns.
 TALL_IN, TALL_OUT = (2,), (COLUMN_MIN_ROWS + 8,)
 
@@ -109,20 +104,29 @@ def test_empty_inputs_and_outputs_give_an_empty_jacobian(mode, in_shape, out_sha
     assert J.shape == torch.func.jacrev(f)(x).shape
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
-    ("in_shape", "out_shape"), [((5,), (3,)), ((4,), (4,)), (TALL_IN, TALL_OUT)]
+    ("mode", "in_shape", "out_shape", "calls"),
+    [
+        ("reverse", (5,), (3,), 1),  # rows: one evaluation, then VJPs through it
+        ("auto", (5,), (3,), 1),
+        ("reverse", TALL_IN, TALL_OUT, 1),
+        ("forward", (4,), (4,), 1),  # 4 columns: one vectorized chunk
+        ("forward", TALL_IN, TALL_OUT, 2),  # 2 columns, at most small_count: one call each
+        ("auto", TALL_IN, TALL_OUT, 3),  # one to learn J's shape, then the 2 columns
+        ("auto", (5,), (5 * COLUMN_MIN_ROWS,), 2),  # one to learn J's shape, then one chunk
+    ],
 )
-def test_f_runs_once_when_one_chunk_holds_every_row_or_column(mode, in_shape, out_shape):
+def test_f_runs_as_often_as_the_docstring_says(mode, in_shape, out_shape, calls):
     inner = dense_map(in_shape, out_shape)
-    calls = []
+    shapes_seen = []
 
     def f(x):
-        calls.append(x.shape)
+        shapes_seen.append(x.shape)
         return inner(x)
 
     jacdoc.jacobian(f, torch.ones(in_shape, dtype=torch.float64), mode=mode)
-    assert len(calls) == 1
+    assert CPU.small_count == 3
+    assert len(shapes_seen) == calls
 
 
 @settings(max_examples=15, deadline=None)
@@ -297,3 +301,131 @@ def test_extreme_aspect_ratios_complete_within_a_memory_limit():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "both done"
+
+
+# -- Each of these once gave a wrong answer without an error -------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_inference_mode_gives_the_jacobian_not_zeros(mode):
+    with torch.inference_mode():
+        x = torch.tensor([1.0, 2.0, 3.0])
+        W = torch.tensor([[1.0, 2.0, 3.0], [0.0, 1.0, -1.0]])  # an inference tensor f uses
+        J = jacdoc.jacobian(lambda x: x**2, x, mode=mode)
+        J_W = jacdoc.jacobian(lambda x: torch.sin(W @ x), x, mode=mode)
+        H = jacdoc.jacobian(lambda y: jacdoc.jacobian(lambda z: (z**3).sum(), y), x, mode=mode)
+    torch.testing.assert_close(J, torch.diag(torch.tensor([2.0, 4.0, 6.0])))
+    torch.testing.assert_close(J_W, torch.cos(W @ x)[:, None] * W)
+    torch.testing.assert_close(H, torch.diag(6 * x))
+
+
+def _shifted_by_a_constant(x):
+    with torch.no_grad():
+        shift = x.repeat(100) ** 2
+    return x.repeat(100) ** 2 - shift
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_no_grad_inside_f_is_a_constant_in_every_mode_and_path(mode, requires_grad):
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=requires_grad)
+    J = jacdoc.jacobian(_shifted_by_a_constant, x, mode=mode)
+    # d/dx_i of x_i² repeated 100 times: 2 x_i in 100 rows of column i; the shift is constant.
+    expected = torch.eye(3).repeat(100, 1) * 2 * torch.tensor([1.0, 2.0, 3.0])
+    torch.testing.assert_close(J, expected)
+    torch.testing.assert_close(J, torch.func.jacrev(_shifted_by_a_constant)(x.detach()))
+
+
+class _CubeWithoutVmap(torch.autograd.Function):
+    """x³ with a jvp and a backward but no vmap rule: it works only one vector at a time."""
+
+    @staticmethod
+    def forward(x):
+        return x**3
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(inputs[0])
+        ctx.save_for_forward(inputs[0])
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return 3 * x**2 * grad
+
+    @staticmethod
+    def jvp(ctx, tangent):
+        (x,) = ctx.saved_tensors
+        return 3 * x**2 * tangent
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("n", [1, 2, CPU.small_count])
+def test_a_few_vectors_run_as_a_loop_as_documented(mode, n):
+    x = torch.arange(1.0, n + 1, dtype=torch.float64)
+    J = jacdoc.jacobian(_CubeWithoutVmap.apply, x, mode=mode)
+    torch.testing.assert_close(J, torch.diag(3 * x**2))
+    with pytest.raises(RuntimeError, match="vmap"):  # one more needs vmap, which it lacks
+        torch.func.jacfwd(_CubeWithoutVmap.apply)(torch.ones(CPU.small_count + 1))
+
+
+@pytest.mark.parametrize("inner", MODES)
+@pytest.mark.parametrize("outer", MODES)
+def test_mixed_second_derivatives_through_a_closure(inner, outer):
+    x0, y0 = torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0])
+    # d/dy of d/dx sum(x * y) = d/dy y = identity.
+    mixed = jacdoc.jacobian(
+        lambda y: jacdoc.jacobian(lambda x: (x * y).sum(), x0, mode=inner), y0, mode=outer
+    )
+    torch.testing.assert_close(mixed, torch.eye(2))
+    expected = torch.func.jacrev(lambda y: torch.func.jacrev(lambda x: (x * y).sum())(x0))(y0)
+    torch.testing.assert_close(mixed, expected)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("requires_grad", [False, True])
+@pytest.mark.parametrize("out_size", [3, 2 * COLUMN_MIN_ROWS])  # small, and tall enough for auto
+@pytest.mark.parametrize(
+    ("in_dtype", "out_dtype"), [(torch.float32, torch.float64), (torch.float64, torch.float32)]
+)
+def test_one_dtype_rule_in_every_mode(mode, requires_grad, out_size, in_dtype, out_dtype):
+    x = torch.ones(2, dtype=in_dtype, requires_grad=requires_grad)
+
+    def f(x):
+        return (x.to(out_dtype) ** 2).repeat(out_size)[:out_size]
+
+    J = jacdoc.jacobian(f, x, mode=mode)
+    assert J.dtype == torch.float64  # what float32 and float64 promote to
+    assert J.shape == (out_size, 2)
+    torch.testing.assert_close(J[:2], 2 * torch.eye(2, dtype=torch.float64))
+
+
+class _SquareOnceMixed(torch.autograd.Function):
+    """x², whose backward autograd cannot differentiate again."""
+
+    @staticmethod
+    def forward(x):
+        return x * x
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(inputs[0])
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return 2 * x * grad
+
+
+def test_a_once_differentiable_part_of_a_tall_map_is_not_left_out():
+    """A double-backward trick would see only the rest of the map, without an error."""
+    W = torch.randn(*TALL_OUT, *TALL_IN, dtype=torch.float64)
+
+    def f(x):
+        return _SquareOnceMixed.apply(W @ x) + (W @ x) ** 2
+
+    x = torch.randn(TALL_IN, dtype=torch.float64)
+    expected = 4 * (W @ x)[:, None] * W  # two terms, each 2 (Wx)_m W_mi
+    for mode in ("auto", "reverse"):
+        torch.testing.assert_close(jacdoc.jacobian(f, x, mode=mode), expected)

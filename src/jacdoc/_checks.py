@@ -27,12 +27,13 @@ def check_tensor(value: Any, name: str) -> torch.Tensor:
     return value
 
 
-def check_float_tensor(value: Any, name: str) -> torch.Tensor:
+def check_differentiable_tensor(value: Any, name: str) -> torch.Tensor:
     tensor = check_tensor(value, name)
-    if not tensor.is_floating_point():
+    if not (tensor.is_floating_point() or tensor.is_complex()):
         raise TypeError(
-            f"{name} must have a floating-point dtype (autograd differentiates only those); "
-            f"got dtype {tensor.dtype}. Convert it first, for example {name}.double()"
+            f"{name} must have a floating-point or complex dtype (autograd differentiates "
+            f"only those); got dtype {tensor.dtype}. Convert it first, for example "
+            f"{name}.double()"
         )
     return tensor
 
@@ -60,7 +61,7 @@ def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     return str(value)
 
 
-def check_same_dtype(a: torch.Tensor, a_name: str, b: torch.Tensor, b_name: str) -> None:
+def check_compatible(a: torch.Tensor, a_name: str, b: torch.Tensor, b_name: str) -> None:
     if a.dtype != b.dtype:
         raise TypeError(
             f"{a_name} and {b_name} must have the same dtype; "

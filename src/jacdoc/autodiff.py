@@ -2,116 +2,148 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Literal, TypeAlias
 
 import torch
+from torch.overrides import TorchFunctionMode
 
-from jacdoc._checks import check_choice, check_float_tensor, describe
+from jacdoc._checks import check_choice, check_differentiable_tensor, describe
 
 __all__ = ["jacobian"]
 
-Function = Callable[[torch.Tensor], torch.Tensor]
+Function: TypeAlias = Callable[[torch.Tensor], torch.Tensor]
+Mode: TypeAlias = Literal["auto", "reverse", "forward"]
 
-MODES = ("auto", "reverse", "forward")
+MODES: tuple[Mode, ...] = ("auto", "reverse", "forward")
 
-# The three constants below were tuned with benchmarks/bench_jacobian.py on a CPU, one thread,
-# torch 2.13. They pick the side that is usually cheaper there; they are a heuristic, not a
-# guarantee, and other hardware moves the crossovers.
 
-#: Chunks of up to this many rows (or columns) run as plain autograd calls in a loop; larger
-#: chunks run as one vectorized call, whose fixed cost a few calls do not pay back.
-SMALL_COUNT = 3
+@dataclass(frozen=True)
+class Tuning:
+    """The constants behind ``mode="auto"``'s choices on one kind of device.
 
-#: ``mode="auto"`` builds ``J`` column by column only when it has more than this many times
-#: as many rows as columns: a column costs a little more than a row (it differentiates the
-#: backward pass once more), so rows win on square maps.
-COLUMN_RATIO = 1.5
+    They pick the side that is usually cheaper there, measured with
+    ``benchmarks/bench_jacobian.py``; they are a heuristic, not a guarantee.
+    """
 
-#: ... and at least this many rows. Below it, the rows' vectorized pass costs little more
-#: than its fixed overhead, which the columns' extra backward pass would exceed.
-COLUMN_MIN_ROWS = 128
+    #: Chunks of up to this many rows (or columns) run as plain calls in a loop; larger chunks
+    #: run as one call vectorized with :func:`torch.vmap`, whose fixed cost a few calls do
+    #: not pay back on a CPU. On a GPU one vectorized call wins from two vectors on.
+    small_count: int
+    #: Columns only when ``J`` has more than this many times as many rows as columns: a column
+    #: costs a little more than a row, so rows win on square maps ...
+    column_ratio: float
+    #: ... and at least this many rows. Below it, the rows' vectorized pass costs little more
+    #: than its fixed overhead, which the columns' extra evaluation of ``f`` would exceed.
+    column_min_rows: int
+
+
+#: The constants for each device type, ``x.device.type``; other accelerators use "cuda"'s. The
+#: CPU row was measured on one thread with torch 2.13, the CUDA row on an NVIDIA H200 with
+#: torch 2.11.
+TUNING = {
+    "cpu": Tuning(small_count=3, column_ratio=1.5, column_min_rows=128),
+    "cuda": Tuning(small_count=1, column_ratio=1.5, column_min_rows=128),
+}
 
 #: The memory budget of a chunk, in tensor elements, is the size of ``J`` but at least this
 #: much: a chunk of basis vectors, and the chunk of rows or columns it yields, each stay
 #: within ``max(J.numel(), MIN_CHUNK_ELEMENTS)`` elements.
 MIN_CHUNK_ELEMENTS = 2**20
 
+# True while an outer jacobian() evaluates f, so that a jacobian() inside f keeps its result
+# differentiable with respect to what the outer one differentiates, as torch.func does.
+_NESTED: ContextVar[bool] = ContextVar("jacdoc_nested", default=False)
 
-def jacobian(f: Function, x: torch.Tensor, *, mode: str = "auto") -> torch.Tensor:
+
+def jacobian(f: Function, x: torch.Tensor, *, mode: Mode = "auto") -> torch.Tensor:
     """The full Jacobian of ``f`` at ``x``, laid out outputs first like PyTorch.
 
     ``J[m..., i...] = d f(x)[m...] / d x[i...]``, so ``J.shape == f(x).shape + x.shape``.
 
     ``J`` has one row per output element and one column per input element. Reverse mode
     builds it one row per vector-Jacobian product (VJP), forward mode one column per
-    Jacobian-vector product (JVP). Both are batched with :func:`torch.vmap` (chunks of at
-    most :data:`~jacdoc.autodiff.SMALL_COUNT` run as a loop), so what decides the cost is
+    Jacobian-vector product (JVP), with :func:`torch.func.jvp`. Both are batched with
+    :func:`torch.vmap`, except that chunks of at most ``small_count`` vectors (see
+    :class:`~jacdoc.autodiff.Tuning`: 3 on a CPU, 1 on a GPU) run as a loop; so what decides the cost is
     mostly how many rows or columns there are. With ``m`` output and ``n`` input elements:
 
     * ``mode="auto"`` builds columns when ``J`` is clearly tall, with more than
-      :data:`~jacdoc.autodiff.COLUMN_RATIO` times as many rows as columns and at least
-      :data:`~jacdoc.autodiff.COLUMN_MIN_ROWS` rows, and rows otherwise: a heuristic tuned
-      on one CPU (see the constants). It evaluates ``f`` once, recording the graph; rows are
-      VJPs through that graph, and columns are JVPs obtained by differentiating one VJP once
-      more with respect to its cotangent (the double-backward trick), so ``f`` is not
-      evaluated again. When ``J`` must be differentiable (see Returns), columns come from
-      forward-mode AD instead, which composes with outer transforms, at the price of one
-      more evaluation of ``f``; where an operation has no forward-mode rule, rows again.
-    * ``mode="reverse"`` always builds rows. On a very tall map that is many chunks: a map
-      from 3 inputs to 300,000 outputs takes 100,000 of them.
-    * ``mode="forward"`` always builds columns, with forward-mode AD (:func:`torch.func.jvp`),
-      which needs no graph of its own. It evaluates ``f`` once per chunk of columns.
+      ``column_ratio`` times as many rows as columns and at least ``column_min_rows`` rows
+      (see :data:`~jacdoc.autodiff.TUNING`), and rows otherwise. It evaluates ``f`` once, which tells ``J``'s
+      shape; rows are then VJPs through that evaluation, while columns evaluate ``f`` again,
+      once per chunk of columns. Where an operation of ``f`` has no forward-mode rule
+      (``torch.cdist``, or a custom :class:`torch.autograd.Function` without ``jvp``), it
+      builds rows instead.
+    * ``mode="reverse"`` always builds rows, evaluating ``f`` once. On a very tall map that
+      is many chunks: a map from 3 inputs to 300,000 outputs takes 100,000 chunks of 3 rows,
+      300,000 VJPs in all.
+    * ``mode="forward"`` always builds columns, evaluating ``f`` once per chunk of columns.
+
+    Every mode gives the same ``J``. In particular, what ``f`` computes under
+    :class:`torch.no_grad` (or with grad mode otherwise off) is a constant in every mode, as
+    reverse-mode autograd sees it, although forward-mode AD on its own would differentiate it.
 
     Rows and columns are built in chunks: each chunk of basis vectors, and the chunk of rows
     or columns it yields, holds at most ``J``'s number of elements or
-    :data:`~jacdoc.autodiff.MIN_CHUNK_ELEMENTS`, whichever is larger. So in ``mode="auto"`` a
-    map from 3 inputs to 300,000 outputs needs no 300,000 x 300,000 identity. The chunks are
-    then stacked into ``J``: for a ``J`` larger than that budget the peak is a small multiple
-    of ``J``; for a smaller one, a small multiple of the budget at most.
-    ``benchmarks/bench_jacobian.py`` (``nox -s bench``) times every mode against PyTorch's
-    own strategies, side by side, on maps of every shape.
+    :data:`~jacdoc.autodiff.MIN_CHUNK_ELEMENTS`, whichever is larger. So a map from 3 inputs to
+    300,000 outputs needs no 300,000 x 300,000 identity. The chunks are then stacked into
+    ``J``: the peak memory is a small multiple of ``J`` when ``J`` holds more than
+    ``MIN_CHUNK_ELEMENTS`` elements, and a small multiple of that many at most otherwise.
+    ``benchmarks/bench_jacobian.py`` (``nox -s bench``) times every mode against PyTorch's own
+    strategies, side by side, on maps of every shape.
 
     It composes like :mod:`torch.func`: inside :func:`torch.vmap`, :func:`torch.func.grad`,
     :func:`torch.func.jacrev` or :func:`torch.func.jacfwd`, and nested in itself, where the
-    outer call differentiates the inner one.
+    outer call differentiates the inner one, also through tensors the inner ``f`` closes
+    over. It works inside :class:`torch.no_grad` and :class:`torch.inference_mode`.
 
     Parameters
     ----------
     f : callable
-        Takes one tensor shaped like ``x`` and returns one floating-point tensor.
+        Takes one tensor shaped like ``x`` and returns one floating-point or complex tensor.
     x : torch.Tensor
-        The point to differentiate at. Must have a floating-point dtype.
+        The point to differentiate at. Must have a floating-point or complex dtype.
     mode : {"auto", "reverse", "forward"}
         How to build the Jacobian.
 
     Returns
     -------
     torch.Tensor
-        ``J`` of shape ``f(x).shape + x.shape``. When ``x`` requires grad (and grad mode is
-        on), or under a :mod:`torch.func` transform, ``J`` is differentiable with respect to
-        ``x``, and then also with respect to tensors that ``f`` closes over and that require
-        grad. Otherwise ``J`` is detached, even from such tensors; :func:`torch.func.jacrev`
-        would keep it attached to them.
+        ``J`` of shape ``f(x).shape + x.shape``, of the dtype that ``f(x)`` and ``x`` promote
+        to (:func:`torch.promote_types`), whichever way it was built. Complex tensors are
+        differentiated as their real views (see Notes). When ``x`` requires grad (and grad
+        mode is on), under a :mod:`torch.func` transform, or inside another call of
+        ``jacobian``, ``J`` is differentiable with respect to ``x``, and then also with
+        respect to tensors that ``f`` closes over and that require grad. Otherwise ``J`` is
+        detached, even from such tensors; :func:`torch.func.jacrev` would keep it attached to
+        them.
 
     Raises
     ------
     TypeError
-        If ``f`` is not callable, ``x`` is not a floating-point tensor or ``f`` does not
-        return one floating-point tensor.
+        If ``f`` is not callable, ``x`` is not a floating-point or complex tensor, or ``f``
+        does not return one floating-point or complex tensor.
     ValueError
         If ``mode`` is not one of the three above.
 
     Notes
     -----
-    ``x`` is left as it came: its values, ``.grad`` and ``requires_grad`` do not change, and
-    nothing accumulates into the ``.grad`` of tensors that ``f`` closes over. It works inside
-    :class:`torch.no_grad`. An input or output with no elements gives an empty ``J``.
+    A complex tensor is differentiated as its real view, :func:`torch.view_as_real`, which
+    holds the real and the imaginary part of each element side by side in a last dimension of
+    size 2. So for a complex ``x`` and a complex ``f(x)``, ``J.shape == f(x).shape + (2,) +
+    x.shape + (2,)`` and ``J[m..., a, i..., b]`` is the derivative of part ``a`` (0: real,
+    1: imaginary) of output ``m`` with respect to part ``b`` of input ``i``. This real
+    ``J`` holds every derivative, holomorphic map or not; both Wirtinger derivatives, and
+    what ``backward`` computes, are read off it (see the site's page on complex tensors).
+    :func:`torch.func.jacrev` and :func:`torch.func.jacfwd` refuse complex inputs.
 
-    The double-backward trick needs a backward pass that autograd can differentiate again,
-    which most PyTorch operations have; a few do not (``torch.cdist`` with ``p=1`` among
-    them), nor does a custom :class:`torch.autograd.Function` whose backward is
-    ``once_differentiable``. There ``mode="auto"`` builds rows instead, which need only the
-    backward pass itself.
+    ``x`` is left as it came: its values, ``.grad`` and ``requires_grad`` do not change, and
+    nothing accumulates into the ``.grad`` of tensors that ``f`` closes over. An input or
+    output with no elements gives an empty ``J``.
 
     Examples
     --------
@@ -142,26 +174,44 @@ def jacobian(f: Function, x: torch.Tensor, *, mode: str = "auto") -> torch.Tenso
 
     >>> torch.vmap(lambda z: jacobian(torch.sin, z))(torch.zeros(3, 2)).shape
     torch.Size([3, 2, 2])
+
+    A complex map, ``z**2`` at ``1 + 2j``: its real view maps ``(a, b)`` to
+    ``(a**2 - b**2, 2 a b)``, whose Jacobian is ``[[2a, -2b], [2b, 2a]]``:
+
+    >>> jacobian(lambda z: z**2, torch.tensor([1 + 2j]))[0, :, 0, :]
+    tensor([[ 2., -4.],
+            [ 4.,  2.]])
     """
     if not callable(f):
         raise TypeError(f"f must be callable; got {describe(f)}")
-    check_float_tensor(x, "x")
+    check_differentiable_tensor(x, "x")
     check_choice(mode, "mode", MODES)
-
+    if x.is_complex():  # the Jacobian of the real views
+        return jacobian(lambda real: f(torch.view_as_complex(real)), _real(x), mode=mode)
+    f = _real_valued(f)
     # PyTorch asks the same question before a backward pass: a transform's wrapped tensors
     # cannot become autograd leaves, so inside one only torch.func's own operations work.
-    in_transform = torch._C._are_functorch_transforms_active()
-    differentiable = in_transform or (torch.is_grad_enabled() and x.requires_grad)
-    if mode == "forward":
-        return _by_forward_mode(f, x if differentiable else x.detach(), differentiable)
-    if differentiable:
-        return _by_torch_func(f, x, mode)
-    return _by_autograd(f, x, mode)
+    # Inference mode is the same: only torch.func's transforms differentiate there.
+    differentiable = (
+        torch._C._are_functorch_transforms_active()
+        or torch.is_inference_mode_enabled()
+        or _NESTED.get()
+        or (torch.is_grad_enabled() and x.requires_grad)
+    )
+    tuning = TUNING.get(x.device.type, TUNING["cuda"])
+    with _nested():
+        if mode == "forward":
+            J = _by_columns(f, x if differentiable else x.detach(), tuning)
+        elif differentiable:
+            J = _by_torch_func(f, x, mode, tuning)
+        else:
+            J = _by_autograd(f, x, mode, tuning)
+    return J if differentiable else J.detach()
 
 
-def choose_mode(out_numel: int, in_numel: int) -> str:
+def choose_mode(out_numel: int, in_numel: int, tuning: Tuning = TUNING["cpu"]) -> Mode:
     """Whether ``jacobian(mode="auto")`` builds rows ("reverse") or columns ("forward")."""
-    tall = out_numel > COLUMN_RATIO * in_numel and out_numel >= COLUMN_MIN_ROWS
+    tall = out_numel > tuning.column_ratio * in_numel and out_numel >= tuning.column_min_rows
     return "forward" if tall else "reverse"
 
 
@@ -176,16 +226,42 @@ def chunk_size(count: int, other: int) -> int:
     return max(1, min(count, budget // max(count, other, 1)))
 
 
-def _checked(f: Function) -> Function:
+@contextmanager
+def _nested() -> Iterator[None]:
+    token = _NESTED.set(True)
+    try:
+        yield
+    finally:
+        _NESTED.reset(token)
+
+
+def _real(t: torch.Tensor) -> torch.Tensor:
+    """A complex tensor's real view; a lazily conjugated one is conjugated first."""
+    return torch.view_as_real(t.resolve_conj()) if t.is_complex() else t
+
+
+def _real_valued(f: Function) -> Function:
+    """``f``, checked, with a complex output replaced by its real view."""
+
     def call(x: torch.Tensor) -> torch.Tensor:
         out = f(x)
         if not isinstance(out, torch.Tensor):
             raise TypeError(f"f must return one torch.Tensor; got {describe(out)}")
-        if not out.is_floating_point():
-            raise TypeError(f"f must return a floating-point tensor; got dtype {out.dtype}")
-        return out
+        if not (out.is_floating_point() or out.is_complex()):
+            raise TypeError(
+                f"f must return a floating-point or complex tensor; got dtype {out.dtype}"
+            )
+        return _real(out)
 
     return call
+
+
+def _dtype(out: torch.Tensor, x: torch.Tensor) -> torch.dtype:
+    return torch.promote_types(out.dtype, x.dtype)
+
+
+def _zeros(out: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    return torch.zeros(out.shape + x.shape, dtype=_dtype(out, x), device=out.device)
 
 
 def _basis(start: int, stop: int, like: torch.Tensor) -> torch.Tensor:
@@ -195,47 +271,44 @@ def _basis(start: int, stop: int, like: torch.Tensor) -> torch.Tensor:
     return rows.reshape(stop - start, *like.shape)
 
 
-def _batched(product: Function) -> Function:
+def _batched(product: Function, tuning: Tuning) -> Function:
     """Apply ``product`` to each vector of a batch: vectorized, or in a loop for a few."""
 
     def block(vectors: torch.Tensor) -> torch.Tensor:
-        if vectors.shape[0] <= SMALL_COUNT:
+        if vectors.shape[0] <= tuning.small_count:
             return torch.stack([product(vector) for vector in vectors])
         return torch.vmap(product)(vectors)
 
     return block
 
 
-def _stack(
-    block: Function, like: torch.Tensor, count: int, chunk: int, done: torch.Tensor | None = None
-) -> torch.Tensor:
-    """``block`` of every basis vector shaped like ``like``, a chunk at a time, stacked.
-
-    ``done`` holds the results for the first vectors, when the caller already has them.
-    """
-    blocks = [] if done is None else [done]
-    for begin in range(0 if done is None else done.shape[0], count, chunk):
-        blocks.append(block(_basis(begin, min(begin + chunk, count), like)))
+def _stack(block: Function, like: torch.Tensor, count: int, chunk: int) -> torch.Tensor:
+    """``block`` of every basis vector shaped like ``like``, a chunk at a time, stacked."""
+    blocks = [
+        block(_basis(begin, min(begin + chunk, count), like)) for begin in range(0, count, chunk)
+    ]
     return blocks[0] if len(blocks) == 1 else torch.cat(blocks)
 
 
-def _from_columns(columns: torch.Tensor, out_shape: torch.Size, x: torch.Tensor) -> torch.Tensor:
-    return columns.reshape(x.numel(), -1).T.reshape(out_shape + x.shape)
+def _rows(vjp: Function, out: torch.Tensor, x: torch.Tensor, tuning: Tuning) -> torch.Tensor:
+    m, n = out.numel(), x.numel()
+    rows = _stack(_batched(vjp, tuning), out, m, chunk_size(m, n))
+    return rows.reshape(out.shape + x.shape).to(_dtype(out, x))
 
 
-def _by_autograd(f: Function, x: torch.Tensor, mode: str) -> torch.Tensor:
+def _by_autograd(f: Function, x: torch.Tensor, mode: Mode, tuning: Tuning) -> torch.Tensor:
     """Plain autograd on a private leaf: the fastest way when nothing needs to compose."""
     with torch.enable_grad():
         # A detached alias keeps the graph, and any .grad, away from the caller's tensor.
         leaf = x.detach().requires_grad_(True)
-        out = _checked(f)(leaf)
-        m, n = out.numel(), x.numel()
-        if m == 0 or n == 0 or not out.requires_grad:  # empty, or f ignores x
-            return torch.zeros(out.shape + x.shape, dtype=out.dtype, device=out.device)
-        if mode == "auto" and choose_mode(m, n) == "forward":
-            columns = _columns_by_double_backward(out, leaf)
-            if columns is not None:
-                return _from_columns(columns, out.shape, x)
+        out = f(leaf)
+        if out.numel() == 0 or x.numel() == 0 or not out.requires_grad:  # empty, or f ignores x
+            return _zeros(out, x)
+        if mode == "auto" and choose_mode(out.numel(), x.numel(), tuning) == "forward":
+            try:
+                return _by_columns(f, x, tuning)
+            except NotImplementedError:
+                pass  # an operation without a forward-mode rule: rows need only its backward
 
         def vjp(cotangent: torch.Tensor) -> torch.Tensor:
             (row,) = torch.autograd.grad(
@@ -243,79 +316,72 @@ def _by_autograd(f: Function, x: torch.Tensor, mode: str) -> torch.Tensor:
             )
             return row
 
-        rows = _stack(_batched(vjp), out, m, chunk_size(m, n))
-    return rows.reshape(out.shape + x.shape)
+        return _rows(vjp, out, x, tuning)
 
 
-def _columns_by_double_backward(out: torch.Tensor, leaf: torch.Tensor) -> torch.Tensor | None:
-    """Every ``J t``, from the graph already recorded: the VJP ``u -> Jᵀu`` is linear in
-    ``u``, so differentiating it with respect to ``u`` along ``t`` gives ``J t``.
-
-    None when the backward pass cannot be differentiated (a ``once_differentiable`` custom
-    function), so that the caller builds rows instead, which need only the backward pass.
-    """
-    u = torch.zeros_like(out, requires_grad=True)
-    (transposed,) = torch.autograd.grad(out, leaf, u, create_graph=True, materialize_grads=True)
-    if not transposed.requires_grad:
-        # Either J is zero, or a custom backward escaped autograd: only rows can tell.
-        return None
-
-    def jvp(tangent: torch.Tensor) -> torch.Tensor:
-        (column,) = torch.autograd.grad(transposed, u, tangent, retain_graph=True)
-        return column
-
-    m, n = out.numel(), leaf.numel()
-    try:
-        return _stack(_batched(jvp), leaf, n, chunk_size(n, m))
-    except RuntimeError:
-        # "appears to not have been used in the graph": a backward marked once_differentiable.
-        return None
-
-
-def _by_torch_func(f: Function, x: torch.Tensor, mode: str) -> torch.Tensor:
-    """Rows through torch.func, so that outer transforms and autograd see them.
-
-    A clearly tall ``J`` in ``mode="auto"`` is built from columns with forward-mode AD where
-    ``f``'s operations support it, and from rows otherwise. The double-backward trick is not
-    used here: under a transform, a backward pass that hides its dependence on the cotangent
-    (``once_differentiable``) would give zeros instead of an error.
-    """
-    out, vjp_fn = torch.func.vjp(_checked(f), x)[:2]  # [:2]: the typing allows an aux output
-    m, n = out.numel(), x.numel()
-    if m == 0 or n == 0:
-        return torch.zeros(out.shape + x.shape, dtype=out.dtype, device=out.device)
-    if mode == "auto" and choose_mode(m, n) == "forward":
+def _by_torch_func(f: Function, x: torch.Tensor, mode: Mode, tuning: Tuning) -> torch.Tensor:
+    """Rows through torch.func, so that outer transforms and autograd see them; or, for a
+    clearly tall ``J`` in ``mode="auto"``, columns where ``f``'s operations allow."""
+    out, vjp_fn = torch.func.vjp(f, x)[:2]  # [:2]: the typing allows an aux output
+    if out.numel() == 0 or x.numel() == 0:
+        return _zeros(out, x)
+    if mode == "auto" and choose_mode(out.numel(), x.numel(), tuning) == "forward":
         try:
-            return _by_forward_mode(f, x, differentiable=True)
-        except (NotImplementedError, RuntimeError):
-            pass  # an operation without a forward-mode rule (torch.cdist, say): rows work
-    rows = _stack(_batched(lambda v: vjp_fn(v)[0]), out, m, chunk_size(m, n))
-    return rows.reshape(out.shape + x.shape)
+            return _by_columns(f, x, tuning)
+        except NotImplementedError:
+            pass  # an operation without a forward-mode rule: rows need only its backward
+    return _rows(lambda v: vjp_fn(v)[0], out, x, tuning)
 
 
-def _by_forward_mode(f: Function, x: torch.Tensor, differentiable: bool) -> torch.Tensor:
+class _NoGradIsConstant(TorchFunctionMode):
+    """What runs with grad mode off is a constant, as reverse mode sees it.
+
+    Forward-mode AD ignores :class:`torch.no_grad`, so without this ``mode="forward"`` would
+    differentiate what reverse mode treats as a constant, and the modes would disagree.
+    """
+
+    def __torch_function__(
+        self,
+        func: Callable[..., Any],
+        types: Any,
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+    ) -> Any:
+        result = func(*args, **(kwargs or {}))
+        if torch.is_grad_enabled():
+            return result
+        if isinstance(result, torch.Tensor):
+            return result.detach()
+        if isinstance(result, tuple | list):
+            detached = [r.detach() if isinstance(r, torch.Tensor) else r for r in result]
+            return type(result)(detached)
+        return result
+
+
+def _by_columns(f: Function, x: torch.Tensor, tuning: Tuning) -> torch.Tensor:
     """Columns by forward-mode AD. The first chunk also tells the output's size."""
-    checked = _checked(f)
+
+    def constant_under_no_grad(y: torch.Tensor) -> torch.Tensor:
+        with torch.enable_grad(), _NoGradIsConstant():
+            return f(y)
+
     n = x.numel()
     if n == 0:
-        out = checked(x)
-        return torch.zeros(out.shape + x.shape, dtype=out.dtype, device=out.device)
+        return _zeros(f(x), x)
 
-    def jvp(tangent: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        out, column = torch.func.jvp(checked, (x,), (tangent,))[:2]
-        return out, column
+    def column(tangent: torch.Tensor) -> torch.Tensor:
+        tangent_out: torch.Tensor = torch.func.jvp(constant_under_no_grad, (x,), (tangent,))[1]
+        return tangent_out
 
-    def columns(tangents: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """f(x), evaluated once, and the JVP with each tangent."""
-        if tangents.shape[0] == 1:
-            out, column = jvp(tangents[0])
-            return out, column[None]
-        outs, batch = torch.vmap(jvp)(tangents)
-        return outs[0], batch  # f(x) is the same for every tangent: an expanded view
-
-    # Until the output's size is known, the first chunk is sized by the input alone.
-    out, first = columns(_basis(0, min(n, max(1, MIN_CHUNK_ELEMENTS // n)), x))
-    m = out.numel()
-    every = _stack(lambda t: columns(t)[1], x, n, chunk_size(n, m), first)
-    J = _from_columns(every, out.shape, x)
-    return J if differentiable else J.detach()
+    # The output's size is unknown until f has run once: the first chunk is sized by n alone.
+    first = _batched(column, tuning)(_basis(0, min(n, max(1, MIN_CHUNK_ELEMENTS // n)), x))
+    chunk = chunk_size(n, first[0].numel())
+    blocks = [first] + [
+        _batched(column, tuning)(_basis(begin, min(begin + chunk, n), x))
+        for begin in range(first.shape[0], n, chunk)
+    ]
+    columns = blocks[0] if len(blocks) == 1 else torch.cat(blocks)
+    out_shape = columns.shape[1:]
+    # (input elements, *output shape) -> (*output shape, *input shape), as a view.
+    J = columns.reshape(x.shape + out_shape).movedim(tuple(range(x.ndim)), tuple(range(-x.ndim, 0)))
+    return J.to(torch.promote_types(columns.dtype, x.dtype))

@@ -14,9 +14,9 @@ import torch
 
 from jacdoc._checks import (
     check_choice,
+    check_compatible,
     check_out_ndim,
     check_rank,
-    check_same_dtype,
     check_tensor,
 )
 
@@ -118,7 +118,7 @@ def vjp(v: torch.Tensor, J: torch.Tensor) -> torch.Tensor:
     """
     check_tensor(v, "v")
     check_tensor(J, "J")
-    check_same_dtype(v, "v", J, "J")
+    check_compatible(v, "v", J, "J")
     if v.ndim > J.ndim or tuple(J.shape[: v.ndim]) != tuple(v.shape):
         raise ValueError(
             "v must have the output's shape, which is the leading dimensions of J "
@@ -165,7 +165,7 @@ def jvp(J: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     """
     check_tensor(J, "J")
     check_tensor(t, "t")
-    check_same_dtype(J, "J", t, "t")
+    check_compatible(J, "J", t, "t")
     out_ndim = J.ndim - t.ndim
     if out_ndim < 0 or tuple(J.shape[out_ndim:]) != tuple(t.shape):
         raise ValueError(
