@@ -114,8 +114,9 @@ print("contracting the wrong pair of J for x.T:", wrong_pair.tolist(), "(still r
 
 # %%
 # In the matrix view (:func:`jacdoc.as_matrix`, rows by output entry, columns by input
-# entry), swapping the index pairs transposes the matrix, so the inputs-first misreading
-# goes unnoticed exactly when that matrix is symmetric. For ``A @ x`` it is not; for the
+# entry), swapping the index pairs transposes the matrix, so for a map whose output has its
+# input's shape, as here, the inputs-first misreading goes unnoticed exactly when that matrix
+# is symmetric. For ``A @ x`` it is not; for the
 # transpose of a square matrix it is a symmetric permutation matrix. The heatmaps show both:
 # a block pattern for the matrix product (each output depends on one column of ``x``) and a
 # permutation for the transpose, symmetric about its diagonal. The derivation page runs
@@ -191,8 +192,8 @@ else:
 
 # %%
 # "Usually": :func:`torch.einsum` broadcasts dimensions of size 1, so when the shapes differ
-# only by such dimensions the wrong formula runs, and returns a wrong answer of the wrong
-# shape. The transpose of a 1x4 row:
+# only by such dimensions the wrong formula runs, and what it returns depends on the map. For
+# the transpose of a 1x4 row, a wrong answer of the wrong shape:
 x_row = torch.ones(1, 4)
 v_column = torch.tensor([[1.0], [10.0], [100.0], [1000.0]])  # shaped like y = x_row.T
 J_row = jacdoc.jacobian(torch.t, x_row)
@@ -202,6 +203,26 @@ right_row = right_vjp(torch.t, x_row, v_column)
 print("right:", right_row.tolist(), " wrong formula:", tuple(wrong_row.shape))
 torch.testing.assert_close(right_row, v_column.T)
 assert wrong_row.shape == (4, 4)
+
+# %%
+# For a sum over the rows that keeps its dimension, ``(4, 4) -> (1, 4)``, the right answer in
+# the right shape: every ``dy[0, n]/dx[i, j]`` is ``δ[n, j]``, so ``v[0, j]`` summed with it
+# is ``v[0, j]`` itself, and broadcasting ``v`` over the rows gives the same. This map cannot
+# catch the slip, although it changes shape.
+x_square = torch.randn(4, 4)
+v_row = torch.tensor([[1.0, 10.0, 100.0, 1000.0]])  # shaped like y = x.sum(0, keepdim=True)
+
+
+def column_sums(x):
+    return x.sum(dim=0, keepdim=True)
+
+
+J_sum = jacdoc.jacobian(column_sums, x_square)
+assert J_sum.shape == (1, 4, 4, 4)
+right_sum = right_vjp(column_sums, x_square, v_row)
+torch.testing.assert_close(right_sum, v_row.expand(4, 4))  # each x[i, j] feeds y[0, j] once
+torch.testing.assert_close(wrong_formula(J_sum, v_row), right_sum)
+print("keep-dim sum: the wrong formula gives backward's answer:", right_sum[0].tolist())
 
 # %%
 # The right contraction works for any shapes; :func:`jacdoc.vjp` also checks that ``v``
@@ -338,17 +359,18 @@ torch.testing.assert_close(grad_sum, N * grad_mean)
 # ----------
 # - The incoming gradient ``v`` carries the **output** indices and has the output's shape:
 #   ``x.grad[i, j] = sum over m, n of v[m, n] J[m, n, i, j]``.
-# - Reading ``J`` inputs first goes unnoticed exactly when ``as_matrix(J)`` is symmetric: for
-#   an elementwise map, and also for the transpose of a square matrix. Test an explanation on
-#   a map whose matrix is not symmetric, such as ``A @ x`` with a non-symmetric ``A``, or on
-#   one that changes shape.
+# - For a map whose output has its input's shape, reading ``J`` inputs first goes unnoticed
+#   exactly when ``as_matrix(J)`` is symmetric: for an elementwise map, and also for the
+#   transpose of a square matrix. Test an explanation on a map whose matrix is not symmetric,
+#   such as ``A @ x`` with a non-symmetric ``A``, or on one that changes shape.
 # - Giving ``v`` the input indices is a different slip; the transpose catches it.
 # - For shape-changing functions, ``ones_like(inp)`` does not even run, and the wrong formula
-#   runs only when the shapes differ by dimensions of size 1 (einsum broadcasts them), to
-#   return a wrong answer.
+#   runs only when the shapes differ by dimensions of size 1 (einsum broadcasts them). Then
+#   it may return a wrong answer (a transposed row) or, by accident, the right one (a sum that
+#   keeps its dimension): a change of shape does not always catch the slip.
 # - ``backward`` computes ``vᵀJ`` (reverse mode); ``J·t`` is forward mode,
-#   :func:`torch.func.jvp`. With the same vector, the two agree for every ``v`` exactly when
-#   ``as_matrix(J)`` is symmetric.
+#   :func:`torch.func.jvp`. With the same vector, which needs the output to have the input's
+#   shape, the two agree for every ``v`` exactly when ``as_matrix(J)`` is symmetric.
 # - "grad can be implicitly created only for scalar outputs" means the loss is not a scalar;
 #   reduce it with ``.mean()`` or ``.sum()``, which give gradients ``N`` times apart.
 #

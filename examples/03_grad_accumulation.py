@@ -275,6 +275,35 @@ torch.testing.assert_close(w_full.grad, -2 / 12 * features.T @ targets)
 # The chunks must be equal in size for ``/ k`` to be exact; with unequal chunks, weight each
 # by its share of the rows instead.
 #
+# And the samples must not interact. Here each sample's term of the loss depends on its own
+# row only, so the mean over the batch is the mean of the chunks' means. A layer that couples
+# the samples makes each chunk a different function: batch normalization in training mode
+# normalizes with the statistics of the batch it is given, so four chunks of three rows are
+# normalized differently from one batch of twelve, and the accumulated gradient is not the
+# full batch's. In evaluation mode it uses fixed running statistics, and the two agree again:
+torch.manual_seed(1)
+net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.Linear(4, 1))
+
+
+def net_grad(chunks):
+    """The accumulated gradient of the first layer's weight over ``chunks`` equal chunks."""
+    net.zero_grad()
+    for rows in torch.arange(12).chunk(chunks):
+        out = net(features[rows]).squeeze(1)
+        (((out - targets[rows]) ** 2).mean() / chunks).backward()
+    return net[0].weight.grad.clone()
+
+
+net.train()
+gap_train = (net_grad(1) - net_grad(k)).abs().max().item()
+net.eval()
+gap_eval = (net_grad(1) - net_grad(k)).abs().max().item()
+print(f"batch norm, training mode: max |full - micro-batched| = {gap_train:.3f}")
+print(f"batch norm, eval mode:     full == micro-batched within 1e-6: {gap_eval < 1e-6}")
+assert gap_train > 0.01
+assert gap_eval < 1e-6
+
+# %%
 # Only leaves keep a ``.grad``
 # ----------------------------
 # Gradients accumulate only in *leaf* tensors that require grad, the ones you created, not
@@ -321,7 +350,9 @@ torch.testing.assert_close(x.grad, h.grad)  # dh/dx is the identity
 #   ``zero_grad(set_to_none=False)`` writes zeros.
 # - Optimizers skip parameters whose ``.grad`` is ``None`` but update those with zero
 #   gradients, which matters with weight decay and momentum.
-# - Micro-batching works because of accumulation: divide each chunk's mean loss by ``k``.
+# - Micro-batching works because of accumulation, when the samples do not interact: divide
+#   each equal chunk's mean loss by ``k``. Batch norm in training mode couples the samples,
+#   and then the chunks' gradients do not add up to the full batch's.
 # - Only leaves keep ``.grad``; call ``retain_grad()`` to keep an intermediate's, which is
 #   the VJP that reached it.
 #

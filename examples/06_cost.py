@@ -12,8 +12,7 @@ per column).
 
 This page counts the FLOPs of the matrix products exactly, with PyTorch's FLOP counter, and
 the memory with :class:`jacdoc.PeakMemory`; neither count depends on timing, so both are the
-same on every run. Then it times the strategies on the machine that built the page, and
-reads a GPU reference table.
+same on every run. Then it times the strategies on the machine that built the page.
 """
 
 # %%
@@ -265,7 +264,7 @@ assert tanh_backward_calls["row loop (autograd.functional.jacobian)"] == n
 assert tanh_backward_calls["torch.func.jacrev"] == 1
 # sphinx_gallery_start_ignore
 # torch 2.13, as the text says: jacfwd calls it once, and the older vmap falls back to a loop,
-# for vectorize=True and for strategy="forward-mode" (quoted with the GPU reference below).
+# for vectorize=True and for strategy="forward-mode" (quoted in the key points).
 assert tanh_backward_calls["torch.func.jacfwd"] == 1
 assert tanh_backward_calls["vectorized (jacobian, vectorize=True)"] == n
 import warnings
@@ -471,51 +470,15 @@ plt.show()
 # between CPU and GPU, and between PyTorch versions. So the crossover for square maps
 # depends on the hardware and on overhead, not on a rule. :func:`jacdoc.jacobian` decides
 # from both sizes: it builds columns only when ``J`` has clearly more rows than columns (and
-# enough rows to pay for a column's extra backward pass). It works in chunks of at most
+# enough rows to pay for the columns' extra evaluation of ``f``). It works in chunks of at most
 # ``J``'s size or ``2**20`` elements, whichever is larger: for the layer above that is a
 # single chunk, and a peak of three times ``J`` (in the memory table).
 #
-# A GPU reference
-# ---------------
-# The same strategies on one NVIDIA H100 GPU (torch 2.11, CUDA 13.0, median of 7 runs; not
-# measured by this build, which has no GPU), for ``tanh(W x)`` with ``n = 4096``:
-h100_dense_4096_ms = {
-    "row loop (autograd.functional.jacobian)": 798.966,
-    "vectorized (jacobian, vectorize=True)": 137.578,
-    "autograd.functional.jacobian, forward-mode": 100.562,
-    "torch.func.jacrev": 3.800,
-    "torch.func.jacfwd": 3.750,
-    "one evaluation + one VJP": 0.578,
-}
-for name, ms in h100_dense_4096_ms.items():
-    print(f"{name:45} {ms:9.3f} ms")
-loop_ms = h100_dense_4096_ms["row loop (autograd.functional.jacobian)"]
-jacrev_ms = h100_dense_4096_ms["torch.func.jacrev"]
-print(f"row loop: {loop_ms / 4096:.3f} ms per row; jacrev: {loop_ms / jacrev_ms:.0f} times faster")
-# sphinx_gallery_start_ignore
-# The figures quoted are the reference table's (shared/reference/jacobian_strategies_h100.txt):
-# there the loop is listed at x213.1 of the fastest strategy. The text quotes the ratios below.
-fastest = min(ms for name, ms in h100_dense_4096_ms.items() if "VJP" not in name)
-assert round(loop_ms / fastest, 1) == 213.1
-assert round(loop_ms / jacrev_ms) == 210
-assert round(loop_ms / 4096, 3) == 0.195
-assert round(loop_ms) == 799
-assert jacrev_ms == 3.8
-older_vmap = ["vectorized (jacobian, vectorize=True)", "autograd.functional.jacobian, forward-mode"]
-ratios = sorted(h100_dense_4096_ms[name] / jacrev_ms for name in older_vmap)
-assert [int(r) for r in ratios] == [26, 36]
-# sphinx_gallery_end_ignore
-
-# %%
-# ``jacrev`` builds the 4096 rows in 3.8 ms; the row loop's 4096 backward passes take 799 ms,
-# 0.195 ms a row, 210 times as long. Batching turns the 4096 products of a cotangent with
-# ``W`` into one product of the ``4096 × 4096`` basis with ``W``: a matrix-matrix product,
-# which a GPU runs at a far higher rate than thousands of matrix-vector products. The loop
-# pays, for every row, a matrix-vector product that reads all of ``W`` and the fixed costs
-# of a call (Python, the autograd engine, dispatch and kernel launches). The two strategies
-# that go through the older vmap, ``vectorize=True`` and ``strategy="forward-mode"``, take 26
-# to 36 times as long as ``jacrev``. The table does not say where that time goes; in torch
-# 2.13, at least, that older vmap runs ``tanh_backward`` once per row (counted above).
+# On a GPU
+# --------
+# This page was built on a CPU, so it measures nothing on a GPU, and the ratios between the
+# strategies there depend on the device and its software. ``benchmarks/bench_jacobian.py
+# --device cuda``, in this site's repository, times the same strategies side by side on yours.
 
 # %%
 # Key points

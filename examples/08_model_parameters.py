@@ -7,8 +7,9 @@ model's output, ``loss.backward()`` reaches the output with ``v = dL/d(output)``
 ``vᵀJ`` to each parameter's ``.grad`` (so ``.grad`` is ``vᵀJ`` after ``zero_grad()``), where
 ``J`` is the Jacobian of the output with respect to that parameter, in the same
 outputs-first layout as before: ``J.shape == out.shape + p.shape``. This example builds those
-Jacobians with ``torch.func``, computes per-sample gradients, and runs the three pitfalls that
-catch people out: buffers, batch norm and ``no_grad`` inside a module.
+Jacobians with ``torch.func``, computes per-sample gradients, and runs the four pitfalls that
+catch people out: buffers, batch norm, ``no_grad`` inside a module, and random layers such as
+dropout under ``vmap``.
 """
 
 # %%
@@ -578,6 +579,56 @@ for name, grad in some_grads.items():
 print("torch.func: fc1 is frozen only when its parameters are left out:", list(some_grads))
 
 # %%
+# Pitfall 4: dropout under ``vmap``
+# ---------------------------------
+# A model with a random layer, such as :class:`torch.nn.Dropout` in training mode, draws
+# random numbers in its forward pass. ``vmap`` refuses by default: whether each sample should
+# get its own dropout mask or share one is a choice it leaves to you.
+dropout_model = torch.nn.Sequential(
+    torch.nn.Linear(3, 5), torch.nn.Dropout(p=0.5), torch.nn.Linear(5, 2)
+)
+dropout_params = {name: p.detach() for name, p in dropout_model.named_parameters()}
+
+
+def dropout_sample_loss(params, x, y):
+    out = torch.func.functional_call(dropout_model, params, (x.unsqueeze(0),))
+    return F.mse_loss(out.squeeze(0), y)
+
+
+per_sample_grad = torch.func.grad(dropout_sample_loss)
+try:
+    torch.func.vmap(per_sample_grad, in_dims=(None, 0, 0))(dropout_params, X, Y)
+except RuntimeError as error:
+    print("vmap with dropout:", str(error).split(". ")[0])
+    # sphinx_gallery_start_ignore
+    if "randomness" not in str(error):
+        raise AssertionError(f"unexpected message: {error}") from error
+    # sphinx_gallery_end_ignore
+else:
+    raise AssertionError("vmap should refuse a random operation by default")
+
+# %%
+# ``randomness="different"`` gives each sample its own mask, as a batch in training would
+# get; ``randomness="same"`` one mask for every sample. Seeded the same way, dropout outside
+# ``vmap`` draws the same masks here, so each per-sample gradient can be checked against one
+# ``backward`` through the first layer, that sample's mask and the second layer. Evaluation
+# mode, where dropout does nothing, is the third choice.
+torch.manual_seed(7)
+different = torch.func.vmap(per_sample_grad, in_dims=(None, 0, 0), randomness="different")(
+    dropout_params, X, Y
+)
+torch.manual_seed(7)
+masks = F.dropout(torch.ones(4, 1, 5), p=0.5, training=True)  # one (1, 5) mask per sample
+for b in range(4):
+    dropout_model.zero_grad()
+    hidden = dropout_model[0](X[b : b + 1]) * masks[b]
+    F.mse_loss(dropout_model[2](hidden), Y[b : b + 1]).backward()
+    for name, p in dropout_model.named_parameters():
+        torch.testing.assert_close(different[name][b], p.grad)
+assert not torch.equal(masks[0], masks[1])  # the samples did get different masks
+print("randomness='different': each sample's gradient, with its own dropout mask")
+
+# %%
 # Key points
 # ----------
 # - :func:`torch.func.functional_call` makes a module a function of a parameter dict;
@@ -601,5 +652,8 @@ print("torch.func: fc1 is frozen only when its parameters are left out:", list(s
 #   gradient: ``.grad`` untouched (autograd) or zeros (``torch.func``).
 # - ``requires_grad_(False)`` freezes a layer for autograd, not for ``torch.func``: there,
 #   leave its parameters out of the differentiated dict.
+# - ``vmap`` refuses random operations such as dropout in training mode: choose
+#   ``randomness="different"`` (a mask per sample), ``"same"`` (one for all), or evaluation
+#   mode.
 #
 # Next: :doc:`Hessian-vector products <09_hessian_vector_products>`.

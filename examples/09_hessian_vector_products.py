@@ -69,11 +69,19 @@ print("a central difference of the gradient agrees")
 # %%
 # Reverse-over-reverse relies on ``H = Hᵀ``: the second ``autograd.grad`` contracts ``v``
 # with the *output* index of ``∇g``, the first index of ``H``. For a smooth ``g`` the two
-# indices are interchangeable. :func:`torch.autograd.functional.hvp` computes the same
-# product:
+# indices are interchangeable. :func:`torch.autograd.functional.hvp` and
+# :func:`torch.autograd.functional.vhp` compute the same product here. Their documentation
+# says which to prefer: ``hvp`` is implemented with an extra backward pass and is
+# significantly slower, and for a twice continuously differentiable function, where
+# ``H = Hᵀ``, ``vhp`` gives the same vector.
 torch.testing.assert_close(H_closed_form, H_closed_form.T)
 _, hvp_functional = torch.autograd.functional.hvp(g, x, v)
+_, vhp_functional = torch.autograd.functional.vhp(g, x, v)
 torch.testing.assert_close(hvp_functional, hvp_closed_form)
+torch.testing.assert_close(vhp_functional, hvp_closed_form)
+# sphinx_gallery_start_ignore
+assert "significantly slower than `vhp`" in torch.autograd.functional.hvp.__doc__
+# sphinx_gallery_end_ignore
 
 # %%
 # Higher derivatives: one more transform each
@@ -338,9 +346,10 @@ assert w_alive() is None
 print("autograd.grad(create_graph=True), or .grad = None after use: freed")
 
 # %%
-# The cycle needs a gradient that depends on the tensor. ``(2w).sum()`` is linear in ``w``:
-# its gradient, 2 in every entry, does not depend on ``w`` and has no graph, so nothing in it
-# refers to ``w``, and ``w`` is freed even after ``backward(create_graph=True)``:
+# A cycle needs a ``.grad`` with a graph, one that depends on some tensor that requires grad.
+# ``(2w).sum()`` is linear in ``w``: its gradient, 2 in every entry, depends on nothing and
+# has no graph, so nothing in it refers to ``w``, and ``w`` is freed even after
+# ``backward(create_graph=True)``:
 w = torch.randn(3, requires_grad=True)
 w_alive = weakref.ref(w)
 (2 * w).sum().backward(create_graph=True)
@@ -349,7 +358,29 @@ assert w.grad.grad_fn is None
 assert not w.grad.requires_grad
 del w
 assert w_alive() is None
-print("linear in w: .grad has no graph, and w is freed")
+print("(2w).sum(): .grad has no graph, and w is freed")
+
+# %%
+# Linearity alone does not protect. ``(w * a).sum()`` is linear in ``w`` and in ``a``, but
+# ``w.grad`` is ``a`` and keeps ``a`` in its graph, and ``a.grad`` is ``w`` and keeps ``w``:
+# the cycle runs through both tensors, as it would for a linear layer whose weight and input
+# both require grad. The safe patterns above are the rule.
+w, a = torch.randn(3, requires_grad=True), torch.randn(3, requires_grad=True)
+w_alive, a_alive = weakref.ref(w), weakref.ref(a)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # the same warning as above
+    (w * a).sum().backward(create_graph=True)
+torch.testing.assert_close(w.grad, a.detach())
+assert w.grad.grad_fn is not None
+del w, a
+gc.collect()
+print(
+    "w * a: both still alive after del and gc.collect():",
+    w_alive() is not None,
+    a_alive() is not None,
+)
+assert w_alive() is not None
+assert a_alive() is not None
 
 # %%
 # A common use of a differentiable gradient is a gradient penalty, a loss that contains
@@ -373,8 +404,9 @@ print("gradient of g + ‖∇g‖² matches p + 2 H p")
 #   ``n``; the Hessian stores ``n²`` numbers and costs ``n`` HVPs.
 # - Each further derivative is one more transform: ``jacfwd(hessian(g))`` is the third
 #   derivative, shape ``(n, n, n)``, and a JVP of an HVP contracts it with two vectors.
-# - ``backward(create_graph=True)`` on a function that is not linear in a tensor ties the
-#   tensor and its ``.grad`` in a cycle that ``gc`` does not free; use
-#   ``torch.autograd.grad(..., create_graph=True)`` or reset ``.grad = None``.
+# - ``backward(create_graph=True)`` stores gradients that have a graph whenever they depend
+#   on a tensor that requires grad, the same one or another, and that ties tensors and their
+#   ``.grad`` in cycles that ``gc`` does not free; use
+#   ``torch.autograd.grad(..., create_graph=True)`` or reset ``.grad = None`` after use.
 #
 # Next: :doc:`a custom backward is a VJP <10_custom_backward>`.

@@ -7,7 +7,9 @@ batch, and ``torch.nn.parallel.DistributedDataParallel`` (DDP) combines their
 gradients. Each process's ``backward`` computes ``vᵀJ`` for its own loss, and because a VJP
 is linear in ``v``, averaging those gradients gives the gradient of the averaged loss. This
 example launches two real CPU processes with ``torchrun``, checks that DDP's gradient equals
-the single-process gradient of the full batch, and then accumulates micro-batches with
+the single-process gradient of the full batch, for a model in which the samples do not
+interact, shows what breaks that when they do (batch normalization), and then accumulates
+micro-batches with
 ``no_sync()``: the same gradient with one all-reduce per bucket of gradients (this small model
 has one bucket) instead of one per bucket per micro-batch.
 """
@@ -199,6 +201,28 @@ print("DDP gradient == mean of the two local gradients == full-batch gradient")
 # sizes, the average of the two means gives each sample of the smaller share more weight
 # than the full-batch mean does.
 #
+# It also relies on the samples not interacting: each sample's loss depends on its own input
+# only, so each half's loss is the same function of its samples on either process. Batch
+# normalization in training mode breaks that. It normalizes with the statistics of the batch
+# it is given, and under DDP that is each process's own share, so the average of the shares'
+# gradients is not the full batch's. :class:`torch.nn.SyncBatchNorm` exists for this: it
+# normalizes with the statistics of all processes' shares together. The mismatch, in one
+# process, with the average of the two halves' gradients standing in for DDP's:
+with_batch_norm = nn.Sequential(nn.Linear(3, 8), nn.BatchNorm1d(8), nn.Tanh(), nn.Linear(8, 2))
+
+
+def weight_gradient(rows):
+    with_batch_norm.zero_grad()
+    F.mse_loss(with_batch_norm(X[rows]), Y[rows]).backward()
+    return with_batch_norm[0].weight.grad.clone()
+
+
+halves_mean = (weight_gradient(slice(0, 8)) + weight_gradient(slice(8, 16))) / 2
+gap = (halves_mean - weight_gradient(slice(None))).abs().max().item()
+print(f"with batch norm: max |full batch - mean of the halves| = {gap:.3f}")
+assert gap > 0.01
+
+# %%
 # Micro-batches: ``no_sync()`` and the ``1 / k``
 # ----------------------------------------------
 # Each process splits its half into ``k`` micro-batches, as in
@@ -248,7 +272,9 @@ assert one_sync == 1
 # ----------
 # - Each process's ``backward`` computes ``vᵀJ`` for its own share; DDP all-reduces and
 #   divides by the number of processes, so ``.grad`` is the average, the gradient of the
-#   average loss. With equal shares and mean losses, that is the full-batch gradient.
+#   average loss. With equal shares and mean losses, and samples that do not interact, that
+#   is the full-batch gradient. Batch norm in training mode normalizes each share on its own
+#   and breaks the equality; :class:`torch.nn.SyncBatchNorm` normalizes across processes.
 # - ``no_sync()`` on all micro-batches but the last accumulates locally and all-reduces once
 #   per bucket, at the last ``backward``; without it the gradient is the same, with ``k`` times
 #   the all-reduces. Put the forward pass inside ``no_sync()`` too.

@@ -148,6 +148,11 @@ TORCH: dict[str, tuple[str, str, str]] = {
         "generated/torch.autograd.functional.hessian.html#torch.autograd.functional.hessian",
         "docs/source/autograd.md: autosummary :toctree: generated 'functional.hessian'",
     ),
+    "torch.autograd.functional.vhp": (
+        "py:function",
+        "generated/torch.autograd.functional.vhp.html#torch.autograd.functional.vhp",
+        "docs/source/autograd.md: autosummary :toctree: generated 'functional.vhp'",
+    ),
     "torch.autograd.functional.hvp": (
         "py:function",
         "generated/torch.autograd.functional.hvp.html#torch.autograd.functional.hvp",
@@ -353,6 +358,16 @@ TORCH: dict[str, tuple[str, str, str]] = {
         "generated/torch.nn.BatchNorm1d.html#torch.nn.BatchNorm1d",
         "docs/source/nn.md: autosummary :toctree: generated :template: classtemplate.rst [Normalization Layers]",
     ),
+    "torch.nn.Dropout": (
+        "py:class",
+        "generated/torch.nn.Dropout.html#torch.nn.Dropout",
+        "docs/source/nn.md: autosummary :toctree: generated :template: classtemplate.rst [Dropout Layers]",
+    ),
+    "torch.nn.SyncBatchNorm": (
+        "py:class",
+        "generated/torch.nn.SyncBatchNorm.html#torch.nn.SyncBatchNorm",
+        "docs/source/nn.md: autosummary :toctree: generated :template: classtemplate.rst [Normalization Layers]",
+    ),
     "torch.nn.GroupNorm": (
         "py:class",
         "generated/torch.nn.GroupNorm.html#torch.nn.GroupNorm",
@@ -412,6 +427,26 @@ TORCH: dict[str, tuple[str, str, str]] = {
         "py:method",
         "generated/torch.nn.parallel.DistributedDataParallel.html#torch.nn.parallel.DistributedDataParallel.register_comm_hook",
         "docs/source/nn.md: classtemplate.rst (':members:') -> on class page; ddp_comm_hooks.md only references it with {func} (no directive there)",
+    ),
+    "torch.inference_mode": (
+        "py:class",
+        "generated/torch.inference_mode.html#torch.inference_mode",
+        "docs/source/torch.md: autosummary :toctree: generated (currentmodule torch) [Locally disabling gradient computation; object is a class (grad_mode.inference_mode)]",
+    ),
+    "torch.promote_types": (
+        "py:function",
+        "generated/torch.promote_types.html#torch.promote_types",
+        "docs/source/torch.md: autosummary :toctree: generated (currentmodule torch) [Utilities]",
+    ),
+    "torch.view_as_real": (
+        "py:function",
+        "generated/torch.view_as_real.html#torch.view_as_real",
+        "docs/source/torch.md: autosummary :toctree: generated (currentmodule torch) [Other Operations]",
+    ),
+    "torch.view_as_complex": (
+        "py:function",
+        "generated/torch.view_as_complex.html#torch.view_as_complex",
+        "docs/source/torch.md: autosummary :toctree: generated (currentmodule torch) [Other Operations]",
     ),
     "torch.no_grad": (
         "py:class",
