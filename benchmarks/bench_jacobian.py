@@ -18,7 +18,7 @@ from torch.autograd.functional import jacobian as autograd_jacobian
 from torch.utils.benchmark import Timer
 
 import jacdoc
-from jacdoc.autodiff import choose_mode
+from jacdoc.autodiff import choose_mode, tuning_for
 
 Fn = Callable[[torch.Tensor], torch.Tensor]
 Strategy = Callable[[Fn, torch.Tensor], torch.Tensor]
@@ -144,7 +144,8 @@ def main() -> None:
             )
         for label, reason in skipped.items():
             print(f"{name:24} {n_in:6d} {n_out:6d}  {label:30} skipped: {reason}")
-        mode = "rows" if choose_mode(n_out, n_in) == "reverse" else "columns"
+        built = choose_mode(n_out, n_in, tuning_for(x.device))
+        mode = "rows" if built == "reverse" else "columns"
         ratio = times[JACDOC] / best
         if ratio > worst[0]:
             worst = (ratio, f"{name}, {n_in} -> {n_out} (auto built {mode})")

@@ -57,6 +57,9 @@ MIN_CHUNK_ELEMENTS = 2**20
 # True while an outer jacobian() evaluates f, so that a jacobian() inside f keeps its result
 # differentiable with respect to what the outer one differentiates, as torch.func does.
 _NESTED: ContextVar[bool] = ContextVar("jacdoc_nested", default=False)
+# True while f's own code runs under _AsReverseModeSees; False in jacobian()'s own code, even
+# that of a jacobian() called inside f, which the outer call's mode must leave alone.
+_IN_F: ContextVar[bool] = ContextVar("jacdoc_in_f", default=False)
 
 
 def jacobian(f: Function, x: torch.Tensor, *, mode: Mode = "auto") -> torch.Tensor:
@@ -198,7 +201,7 @@ def jacobian(f: Function, x: torch.Tensor, *, mode: Mode = "auto") -> torch.Tens
         or _NESTED.get()
         or (torch.is_grad_enabled() and x.requires_grad)
     )
-    tuning = TUNING.get(x.device.type, TUNING["cuda"])
+    tuning = tuning_for(x.device)
     with _nested():
         if mode == "forward":
             J = _by_columns(f, x if differentiable else x.detach(), tuning)
@@ -207,6 +210,11 @@ def jacobian(f: Function, x: torch.Tensor, *, mode: Mode = "auto") -> torch.Tens
         else:
             J = _by_autograd(f, x, mode, tuning)
     return J if differentiable else J.detach()
+
+
+def tuning_for(device: torch.device) -> Tuning:
+    """The :data:`TUNING` of a device; accelerators without their own take ``"cuda"``'s."""
+    return TUNING.get(device.type, TUNING["cuda"])
 
 
 def choose_mode(out_numel: int, in_numel: int, tuning: Tuning = TUNING["cpu"]) -> Mode:
@@ -228,11 +236,12 @@ def chunk_size(count: int, other: int) -> int:
 
 @contextmanager
 def _nested() -> Iterator[None]:
-    token = _NESTED.set(True)
+    nested, in_f = _NESTED.set(True), _IN_F.set(False)
     try:
         yield
     finally:
-        _NESTED.reset(token)
+        _IN_F.reset(in_f)
+        _NESTED.reset(nested)
 
 
 def _real(t: torch.Tensor) -> torch.Tensor:
@@ -322,7 +331,7 @@ def _by_autograd(f: Function, x: torch.Tensor, mode: Mode, tuning: Tuning) -> to
 def _by_torch_func(f: Function, x: torch.Tensor, mode: Mode, tuning: Tuning) -> torch.Tensor:
     """Rows through torch.func, so that outer transforms and autograd see them; or, for a
     clearly tall ``J`` in ``mode="auto"``, columns where ``f``'s operations allow."""
-    out, vjp_fn = torch.func.vjp(f, x)[:2]  # [:2]: the typing allows an aux output
+    out, vjp_fn = torch.func.vjp(_as_reverse_mode_sees(f), x)[:2]  # [:2]: typing allows aux
     if out.numel() == 0 or x.numel() == 0:
         return _zeros(out, x)
     if mode == "auto" and choose_mode(out.numel(), x.numel(), tuning) == "forward":
@@ -333,11 +342,14 @@ def _by_torch_func(f: Function, x: torch.Tensor, mode: Mode, tuning: Tuning) -> 
     return _rows(lambda v: vjp_fn(v)[0], out, x, tuning)
 
 
-class _NoGradIsConstant(TorchFunctionMode):
-    """What runs with grad mode off is a constant, as reverse mode sees it.
+class _AsReverseModeSees(TorchFunctionMode):
+    """Run ``f`` under torch.func as plain reverse-mode autograd would see it.
 
-    Forward-mode AD ignores :class:`torch.no_grad`, so without this ``mode="forward"`` would
-    differentiate what reverse mode treats as a constant, and the modes would disagree.
+    Forward-mode AD ignores :class:`torch.no_grad`, so what ``f`` computes with grad mode off
+    is made a constant here, as reverse mode treats it; without this the modes would disagree.
+    And ``requires_grad_()`` on one of ``f``'s own intermediates, which torch.func's
+    transforms refuse, is skipped: it makes a tensor that was not connected to ``x`` require
+    grad, which changes no derivative with respect to ``x``.
     """
 
     def __torch_function__(
@@ -347,7 +359,15 @@ class _NoGradIsConstant(TorchFunctionMode):
         args: tuple[Any, ...] = (),
         kwargs: dict[str, Any] | None = None,
     ) -> Any:
-        result = func(*args, **(kwargs or {}))
+        kwargs = kwargs or {}
+        if not _IN_F.get():  # jacobian()'s own code, in a call nested in f
+            return func(*args, **kwargs)
+        if (
+            func is torch.Tensor.requires_grad_
+            and (args[1:] or [kwargs.get("requires_grad", True)])[0]
+        ):
+            return args[0]
+        result = func(*args, **kwargs)
         if torch.is_grad_enabled():
             return result
         if isinstance(result, torch.Tensor):
@@ -358,19 +378,28 @@ class _NoGradIsConstant(TorchFunctionMode):
         return result
 
 
+def _as_reverse_mode_sees(f: Function) -> Function:
+    def call(x: torch.Tensor) -> torch.Tensor:
+        token = _IN_F.set(True)
+        try:
+            with torch.enable_grad(), _AsReverseModeSees():
+                return f(x)
+        finally:
+            _IN_F.reset(token)
+
+    return call
+
+
 def _by_columns(f: Function, x: torch.Tensor, tuning: Tuning) -> torch.Tensor:
     """Columns by forward-mode AD. The first chunk also tells the output's size."""
 
-    def constant_under_no_grad(y: torch.Tensor) -> torch.Tensor:
-        with torch.enable_grad(), _NoGradIsConstant():
-            return f(y)
-
+    as_reverse_mode_sees = _as_reverse_mode_sees(f)
     n = x.numel()
     if n == 0:
         return _zeros(f(x), x)
 
     def column(tangent: torch.Tensor) -> torch.Tensor:
-        tangent_out: torch.Tensor = torch.func.jvp(constant_under_no_grad, (x,), (tangent,))[1]
+        tangent_out: torch.Tensor = torch.func.jvp(as_reverse_mode_sees, (x,), (tangent,))[1]
         return tangent_out
 
     # The output's size is unknown until f has run once: the first chunk is sized by n alone.
