@@ -11,92 +11,35 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
-from typing import Any
 
 import nox
+
+sys.path.insert(0, str(Path(__file__).parent / "docs" / "_ext"))
+from jacdoc_docs.project import ROOT, cpu_index_arguments, is_cuda_package, sphinx_arguments
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "virtualenv"
 # Reuse environments between runs; install() skips pip when nothing it reads has changed.
 nox.options.reuse_venv = "yes"
 
-ROOT = Path(__file__).parent
-DOCS = ROOT / "docs"
-BUILD = DOCS / "_build"
-HTML = BUILD / "html"
-SITE_TESTS = ROOT / "tests" / "site"
+BUILD = ROOT / "docs" / "_build"
 # Everything the site build generates, removed by --clean.
-GENERATED = [BUILD, DOCS / "auto_examples", DOCS / "gen_modules"]
+GENERATED = [BUILD, ROOT / "docs" / "auto_examples", ROOT / "docs" / "gen_modules"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-SPHINX_OPTIONS = [
-    "-b",
-    "html",
-    "-n",  # nitpicky: every cross-reference must resolve
-    "-W",  # a warning is an error ...
-    "--keep-going",  # ... but report all of them before failing
-    "-T",  # a full traceback when an extension fails
-]
-SPHINX_ARGS = [*SPHINX_OPTIONS, "-d", str(BUILD / "doctrees"), str(DOCS), str(HTML)]
-
-# PyPI's torch for Linux is a CUDA build (about 3 GB with its nvidia packages); PyTorch's CPU
-# index has the same release as 2.13.0+cpu, which the pin torch==2.13.0 accepts and pip
-# prefers, since a local version label sorts after the plain version.
-CPU_INDEX = "https://download.pytorch.org/whl/cpu"
-
-
-def is_cuda_package(name: str, version: str) -> bool:
-    """Whether a distribution is part of a CUDA build of torch."""
-    name = name.lower()
-    return name.startswith(("nvidia-", "triton", "cuda-")) or (name == "torch" and "+cu" in version)
-
-
-def cuda_packages(report: dict[str, Any]) -> list[str]:
-    """The CUDA packages that pip's ``install --dry-run --report`` would install."""
-    return sorted(
-        item["metadata"]["name"]
-        for item in report["install"]
-        if is_cuda_package(item["metadata"]["name"], item["metadata"]["version"])
-    )
-
-
-def torch_index(report: dict[str, Any]) -> list[str]:
-    """Extra pip arguments that make pip install torch as a CPU build.
-
-    ``report`` is pip's dry run of installing the pinned torch. Where pip's own configuration
-    already provides a CPU wheel (a local folder, as on the machines this project is built
-    on), or PyPI's wheel is a CPU build (macOS, Windows), nothing needs to change. Where it
-    would pull CUDA (Linux with only PyPI), PyTorch's CPU index is added, so pip never
-    downloads the CUDA build.
-    """
-    return ["--extra-index-url", CPU_INDEX] if cuda_packages(report) else []
 
 
 def fingerprint(*paths: Path) -> str:
     """A hash of the files' contents, to tell whether anything in them changed."""
     digest = hashlib.sha256()
     for path in paths:
-        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
-        for file in files:
-            digest.update(
-                file.relative_to(path if path.is_dir() else path.parent).as_posix().encode()
-            )
-            digest.update(file.read_bytes())
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.relative_to(ROOT).as_posix().encode() + file.read_bytes())
     return digest.hexdigest()
-
-
-def torch_dry_run(session: nox.Session) -> dict[str, Any]:
-    """pip's report of what installing the pinned torch would install, installing nothing."""
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "report.json"
-        dry_run = ["install", "--dry-run", "--ignore-installed", "--quiet", "--report"]
-        session.run("python", "-m", "pip", *dry_run, str(report), "-c", "constraints.txt", "torch")
-        answer: dict[str, Any] = json.loads(report.read_text())
-        return answer
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -106,68 +49,57 @@ def install(session: nox.Session, *groups: str) -> None:
     if stamp.exists() and stamp.read_text() == wanted:
         session.log("Dependencies unchanged since the last install; skipping pip.")
         return
-    index = torch_index(torch_dry_run(session))
+    # Ask pip what the pinned torch would bring, installing nothing, to keep CUDA out.
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.json"
+        dry_run = ["--dry-run", "--ignore-installed", "--quiet", "--report", str(report)]
+        session.run("python", "-m", "pip", "install", *dry_run, "-c", "constraints.txt", "torch")
+        index = cpu_index_arguments(json.loads(report.read_text()))
     session.log(f"torch comes from {'PyTorch CPU index' if index else 'pip as configured'}")
     requirements = [r for g in groups for r in nox.project.dependency_groups(PYPROJECT, g)]
     session.install("-c", "constraints.txt", *index, *requirements, "-e", ".")
-    # The same test on what did get installed (pip list prints one line of JSON):
     listed = session.run("python", "-m", "pip", "list", "--format", "json", silent=True)
     installed = json.loads(str(listed).splitlines()[-1])
     cuda = sorted(p["name"] for p in installed if is_cuda_package(p["name"], p["version"]))
     if cuda:
         session.error(f"A CUDA build of torch got in: {cuda}. It must be the CPU build.")
+    # The kernels that run the notebook pages warn at every start that they talk to the build
+    # over TCP without encryption: true of every build, and nothing a contributor can act on.
+    kernel_config = Path(session.virtualenv.location, "etc", "ipython", "ipython_kernel_config.py")
+    kernel_config.parent.mkdir(parents=True, exist_ok=True)
+    kernel_config.write_text('c.IPKernelApp.log_level = "ERROR"\n')
     stamp.write_text(wanted)
 
 
-def copy_project(destination: Path) -> Path:
-    """Copy the files git sees (tracked, or new and not ignored), as a fresh clone would hold.
-
-    The build tests and benchmarks work on such a copy, never on the working tree.
-    """
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout.split("\0")  # fmt: skip
-    for name in filter(None, listed):
-        if (ROOT / name).is_file():
-            (destination / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, destination / name)
-    return destination
-
-
-def built_from_other_source(build: Path, source: str) -> bool:
-    """Whether ``build`` holds outputs made from a src/jacdoc other than ``source``."""
-    stamp = build / "jacdoc-source.sha256"
-    return build.exists() and (not stamp.exists() or stamp.read_text() != source)
-
-
 def build_site(session: nox.Session, *, clean: bool) -> None:
-    """Build the HTML site, from scratch when asked to or when src/jacdoc changed."""
-    # The site's address and repository change what the notebooks install and link to.
-    settings = [os.environ.get(name, "") for name in ("JACDOC_BASE_URL", "GITHUB_REPOSITORY")]
-    source = fingerprint(ROOT / "src" / "jacdoc") + " ".join(settings)
-    if not clean and built_from_other_source(BUILD, source):
+    """Build the site in place, from scratch when asked to or when src/jacdoc changed.
+
+    Sphinx runs quietly (``-q``): the terminal shows warnings, and at the end what was done.
+    """
+    stamp = BUILD / "jacdoc-source.sha256"
+    source = fingerprint(ROOT / "src" / "jacdoc")
+    if not clean and BUILD.exists() and (not stamp.exists() or stamp.read_text() != source):
         # Neither sphinx-gallery nor the notebook cache notices a change in the package the
-        # pages import, or in the address their notebooks install from: outputs would go stale.
-        session.log("src/jacdoc or the site's address changed: rebuilding from scratch.")
+        # pages import: their outputs would go stale.
+        session.log("src/jacdoc changed: rebuilding from scratch.")
         clean = True
     if clean:
         for path in GENERATED:
             shutil.rmtree(path, ignore_errors=True)
     BUILD.mkdir(parents=True, exist_ok=True)
-    # Record what the outputs are built from before building, so a failed build counts too.
-    (BUILD / "jacdoc-source.sha256").write_text(source)
-    session.run("sphinx-build", *SPHINX_ARGS)
-    session.log(f"Site built: open {HTML / 'index.html'}")
-
-
-def selects_site_tests(pytest_args: list[str]) -> bool:
-    """Whether pytest, run with these arguments, would collect the checks of the built site."""
-    paths = [ROOT / a.split("::")[0] for a in pytest_args if not a.startswith("-")]
-    paths = [p.resolve() for p in paths if p.exists()]
-    if not paths:
-        return True  # the whole suite
-    return any(p.is_relative_to(SITE_TESTS) or SITE_TESTS.is_relative_to(p) for p in paths)
+    stamp.write_text(source)  # before building, so that a failed build counts too
+    start = time.time()
+    try:
+        session.run("python", *sphinx_arguments(ROOT, "-q"))
+    except nox.command.CommandFailed:
+        warnings = (BUILD / "warnings.txt").read_text(encoding="utf-8").strip()
+        session.error(f"The site did not build. Sphinx reported:\n\n{warnings}\n")
+    ran = sorted(p.stem for p in GENERATED[1].rglob("*.py.md5") if p.stat().st_mtime >= start)
+    written = sum(p.stat().st_mtime >= start for p in (BUILD / "html").rglob("*.html"))
+    done = f"{written} pages written, {len(ran)} examples run" + (
+        f" ({', '.join(ran)})" if ran else ""
+    )
+    session.log(f"Site built ({done}): open {BUILD / 'html' / 'index.html'} or run `nox -s serve`")
 
 
 @nox.session(default=True)
@@ -179,17 +111,15 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(default=True)
 def tests(session: nox.Session) -> None:
-    """Run every test; the site is built first when the selected tests check it."""
+    """Run every test; the checks of the site build it once, in a copy of the project."""
     install(session, "docs", "test")
-    if selects_site_tests(session.posargs):
-        build_site(session, clean=False)
     session.run("pytest", *session.posargs)
 
 
 @nox.session(default=False)
 def lint(session: nox.Session) -> None:
-    """ruff check, ruff format --check, and mypy on src/ and tests/."""
-    install(session, "lint")
+    """ruff check and ruff format --check on every Python file; mypy on all but the examples."""
+    install(session, "docs", "test", "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
@@ -197,12 +127,15 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def serve(session: nox.Session) -> None:
-    """Live preview: rebuild on every save and serve on http://127.0.0.1:8000."""
+    """Live preview on http://127.0.0.1:8000: a failing example shows its traceback there."""
     install(session, "docs")
     session.install("-c", "constraints.txt", "sphinx-autobuild")
     session.run(
         "sphinx-autobuild",
-        *SPHINX_ARGS,
+        # Without -W, so that the page of a failing example or cell shows the error.
+        *[a for a in sphinx_arguments(ROOT)[2:] if a not in ("-W", "--keep-going")],
+        "-D",
+        "nb_execution_raise_on_error=0",
         "--watch",
         "src",
         "--watch",
@@ -216,32 +149,34 @@ def serve(session: nox.Session) -> None:
 def linkcheck(session: nox.Session) -> None:
     """Check every link out of the site against the live web (needs the network)."""
     install(session, "docs")
-    session.run(
-        "sphinx-build", "-b", "linkcheck", "-d", str(BUILD / "doctrees"), str(DOCS),
-        str(BUILD / "linkcheck"),
-    )  # fmt: skip
+    session.run("python", "-m", "sphinx", "-b", "linkcheck", "docs", str(BUILD / "linkcheck"))
 
 
-@nox.session(default=False)
-def reproducible(session: nox.Session) -> None:
-    """Build the site twice, from two copies in different folders, and compare every byte."""
-    install(session, "docs", "test")
-    session.run("pytest", "tests/site/test_reproducible.py", "-s", "-p", "no:cacheprovider")
+@nox.session(default=False, name="torch")
+def torch_version(session: nox.Session) -> None:
+    """Unit tests, doctests and every example, with plain python, on another torch version.
 
-
-@nox.session(default=False)
-def bench_build(session: nox.Session) -> None:
-    """Time clean, no-op and one-example rebuilds against running the examples by hand."""
-    install(session, "docs", "test")
-    session.run("python", "benchmarks/bench_build.py")
-
-
-@nox.session(default=False)
-def bench_pages(session: nox.Session) -> None:
-    """Weigh every page of the site in Chromium, and time its math (``-- --baseline DIR``)."""
-    install(session, "docs", "test")
-    build_site(session, clean=False)
-    session.run("python", "benchmarks/bench_pages.py", *session.posargs)
+    ``nox -s torch -- 2.15.0``. torch comes from wherever pip is configured to take it: on
+    Linux, set ``PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu`` for the CPU build.
+    """
+    if len(session.posargs) != 1:
+        session.error("Give one torch version: nox -s torch -- 2.15.0")
+    (version,) = session.posargs
+    with tempfile.TemporaryDirectory() as tmp:
+        # Every pin but torch's.
+        pins = Path(tmp) / "constraints.txt"
+        lines = (ROOT / "constraints.txt").read_text().splitlines()
+        pins.write_text("\n".join(line for line in lines if not line.startswith("torch==")))
+        requirements = nox.project.dependency_groups(PYPROJECT, "test")
+        session.install("-c", str(pins), f"torch=={version}", *requirements, "sympy", "-e", ".")
+    session.run("python", "-c", "import torch; print('torch', torch.__version__)")
+    session.run("pytest", "src", "tests", "--ignore=tests/site", "--ignore=tests/ext")
+    examples = sorted((ROOT / "examples").rglob("[0-9][0-9]_*.py"))
+    with tempfile.TemporaryDirectory() as tmp, session.chdir(tmp):
+        for example in examples:
+            session.run("python", str(example), env={"MPLBACKEND": "Agg"}, silent=True)
+            session.log(f"ran {example.relative_to(ROOT)}")
+    session.log(f"torch {version}: the unit tests, doctests and {len(examples)} examples passed")
 
 
 @nox.session(default=False)
@@ -249,6 +184,14 @@ def bench(session: nox.Session) -> None:
     """Time jacdoc.jacobian against PyTorch's strategies (pass --sizes/--device through)."""
     install(session, "test")
     session.run("python", "benchmarks/bench_jacobian.py", *session.posargs)
+
+
+@nox.session(default=False)
+def bench_pages(session: nox.Session) -> None:
+    """Weigh every page of the built site in Chromium (``-- --baseline OTHER/html``)."""
+    install(session, "docs", "test")
+    build_site(session, clean=False)
+    session.run("python", "benchmarks/bench_pages.py", *session.posargs)
 
 
 if __name__ == "__main__":

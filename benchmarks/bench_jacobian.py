@@ -11,6 +11,7 @@ them), and the peak tensor memory of one call, counted with ``jacdoc.PeakMemory`
 from __future__ import annotations
 
 import argparse
+import functools
 from collections.abc import Callable
 
 import torch
@@ -59,14 +60,21 @@ def rows(sizes: list[int], device: str) -> list[tuple[str, int, int, Fn]]:
     return table
 
 
+def functional(**options: object) -> Strategy:
+    """torch.autograd.functional.jacobian with these options (torch types it loosely)."""
+
+    def strategy(f: Fn, x: torch.Tensor) -> torch.Tensor:
+        J: torch.Tensor = autograd_jacobian(f, x, **options)  # type: ignore[no-untyped-call]
+        return J
+
+    return strategy
+
+
 STRATEGIES: dict[str, tuple[Strategy, str]] = {
     # name: (strategy, which side its basis spans: "out" for rows, "in" for columns)
-    "A.jacobian (loop, default)": (autograd_jacobian, "loop"),
-    "A.jacobian vectorize=True": (lambda f, x: autograd_jacobian(f, x, vectorize=True), "out"),
-    "A.jacobian forward-mode": (
-        lambda f, x: autograd_jacobian(f, x, vectorize=True, strategy="forward-mode"),
-        "in",
-    ),
+    "A.jacobian (loop, default)": (functional(), "loop"),
+    "A.jacobian vectorize=True": (functional(vectorize=True), "out"),
+    "A.jacobian forward-mode": (functional(vectorize=True, strategy="forward-mode"), "in"),
     "func.jacrev": (lambda f, x: torch.func.jacrev(f)(x), "out"),
     "func.jacfwd": (lambda f, x: torch.func.jacfwd(f)(x), "in"),
 }
@@ -103,7 +111,7 @@ def peak_mb(run: Callable[[], object], device: str) -> float:
         return (torch.cuda.max_memory_allocated() - before) / 1e6
     with jacdoc.PeakMemory() as memory:
         run()
-    return memory.peak / 1e6
+    return float(memory.peak) / 1e6
 
 
 def main() -> None:
@@ -131,8 +139,8 @@ def main() -> None:
                 skipped[label] = reason
                 continue
             torch.testing.assert_close(strategy(f, x), J, rtol=1e-4, atol=1e-5)
-            runs[label] = lambda s=strategy, f=f, x=x: s(f, x)
-        runs[JACDOC] = lambda f=f, x=x: jacdoc.jacobian(f, x)
+            runs[label] = functools.partial(strategy, f, x)
+        runs[JACDOC] = functools.partial(jacdoc.jacobian, f, x)
         times = {label: median_ms(run) for label, run in runs.items()}
         best = min(t for label, t in times.items() if label != JACDOC)
         for label, run in runs.items():

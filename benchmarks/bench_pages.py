@@ -5,7 +5,7 @@ server and records:
 
 * the bytes it transferred: the page and everything it loads (styles, scripts, fonts, images);
 * math-complete: milliseconds from the start of navigation until every math element on the
-  page is rendered (``mjx-container`` for MathJax, ``<math>`` for MathML rendered at build)
+  page is rendered as MathML
   and the page's fonts have loaded; the median of several loads.
 
 ``--baseline`` names another build of the site (for example one made from an older commit
@@ -18,64 +18,30 @@ page of this build, and both figures are printed side by side. Run it with
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
 import statistics
-import threading
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
+from jacdoc_docs.project import CHROMIUM_ARGS, ROOT, serving
+
 CHROMIUM = os.environ.get("JACDOC_CHROMIUM", "/usr/bin/chromium")
-# As in the browser tests: no background traffic, which this machine's network refuses.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Runs in the page before its own scripts: checks at every frame whether all math is
 # rendered, and notes when it first is (performance.now() counts from navigation start).
 RECORD_MATH_DONE = """
 (function check() {
     const ready = document.readyState !== 'loading' && document.fonts.status === 'loaded'
-        && !(window.MathJax && !(MathJax.startup && MathJax.startup.document
-                                 && MathJax.startup.document.processed))
         && [...document.querySelectorAll('.math')]
-            .every(e => e.querySelector('mjx-container, math'));
+            .every(e => e.querySelector('math'));
     if (ready) { window.mathDone = performance.now(); } else { requestAnimationFrame(check); }
 })();
 """
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep connections open, as any real web host does
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serve(site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
-def weigh(browser, url: str) -> tuple[int, float]:
+def weigh(browser: Any, url: str) -> tuple[int, float]:
     """Bytes transferred and milliseconds to math-complete, for one cold load of ``url``."""
     context = browser.new_context()
     try:
@@ -98,7 +64,7 @@ def measure(sites: list[Path], repeats: int) -> dict[str, list[tuple[int, float]
     pages = sorted(p.relative_to(sites[0]).as_posix() for p in sites[0].rglob("*.html"))
     results: dict[str, list[tuple[int, float] | None]] = {}
     with ExitStack() as stack, sync_playwright() as playwright:
-        servers = [stack.enter_context(serve(site)) for site in sites]
+        servers = [stack.enter_context(serving(site)) for site in sites]
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         weigh(browser, f"{servers[0]}/{pages[0]}")  # the browser's own first-start costs
         for path in pages:
@@ -138,7 +104,7 @@ def main() -> None:
         has_math = 'class="math' in (args.site / path).read_text(encoding="utf-8")
         print(line + ("" if has_math else "   (no math)"))
     for index, site in enumerate(sites):
-        present = {p: f[index] for p, f in results.items() if f[index]}
+        present = {p: f for p, all_sites in results.items() if (f := all_sites[index])}
         heaviest = max(present, key=lambda p: present[p][0])
         slowest = max(present, key=lambda p: present[p][1])
         print(

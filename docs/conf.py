@@ -5,30 +5,24 @@ from __future__ import annotations
 import os
 import sys
 import tomllib
-from importlib.metadata import version as _version
 from pathlib import Path
 from urllib.parse import urlsplit
 
 DOCS = Path(__file__).parent
 sys.path.insert(0, str(DOCS / "_ext"))
 
-from jacdoc_docs import downloads, inventories
-
 project = "jacdoc"
 author = "The jacdoc developers"
 copyright = "2026, The jacdoc developers"
-release = _version("jacdoc")
-version = release
 
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
-    "sphinx.ext.intersphinx",
     "sphinx_gallery.gen_gallery",
     "myst_nb",
     "sphinx_copybutton",
     "notfound.extension",
-    "jacdoc_docs",  # docs/_ext/jacdoc_docs: math as MathML, gallery helpers
+    "jacdoc_docs",  # docs/_ext/jacdoc_docs: math as MathML, notebooks, offline links, ...
 ]
 
 exclude_patterns = [
@@ -45,35 +39,40 @@ nitpick_ignore = [("py:class", "callable"), ("py:class", "optional")]
 
 # -- HTML: furo --------------------------------------------------------------------------------
 html_theme = "furo"
-html_title = f"jacdoc {release}"
+html_title = "jacdoc"
 html_static_path = ["_static"]
 html_css_files = ["jacdoc.css"]
 html_favicon = "_static/favicon.svg"
 # The pages link to their real sources (the examples, the MyST files); no _sources/ copies.
 html_copy_source = False
 html_math_renderer = "mathml"  # docs/_ext/jacdoc_docs/mathml.py: no math JavaScript at all
-# The repository's address lives in one place, pyproject.toml's [project.urls]. furo's "view"
-# and "edit" links use it; jacdoc_docs points those of gallery pages at the example scripts.
-REPOSITORY = tomllib.loads((DOCS.parent / "pyproject.toml").read_text())["project"]["urls"]
+# The repository's address lives in one place, pyproject.toml's [project.urls]. The boxes tell
+# readers to clone it; furo's "view" and "edit" links use it, and jacdoc_docs points those of
+# gallery pages at the example scripts.
+jacdoc_repository = tomllib.loads((DOCS.parent / "pyproject.toml").read_text())["project"]["urls"][
+    "Source"
+]
 html_theme_options = {
-    "source_repository": REPOSITORY["Source"],
+    "source_repository": jacdoc_repository,
     "source_branch": "main",
     "source_directory": "docs/",
 }
 # The public address comes from the host: the GitHub Pages workflow sets JACDOC_BASE_URL. A local
 # build has no public address, so it gets no canonical link, sitemap or social preview (their
-# URLs must be absolute).
+# URLs must be absolute), and its boxes say how to install jacdoc from a clone.
 html_baseurl = os.environ.get("JACDOC_BASE_URL", "")
 if html_baseurl:
     extensions += ["sphinx_sitemap", "sphinxext.opengraph"]
     sitemap_url_scheme = "{link}"
     sitemap_excludes = ["404.html", "search.html", "genindex.html", "py-modindex.html"]
     ogp_site_url = html_baseurl
-    ogp_use_first_image = True  # gallery pages use their thumbnail (jacdoc_docs.gallery)
+    ogp_use_first_image = True
     ogp_social_cards = {"enable": False}  # no generated cards: the figures say more
 # The repository whose "notebooks" branch the Pages workflow publishes: Colab opens notebooks
 # from there. Only GitHub's builds know it, so a local build shows no Colab link.
 jacdoc_colab_repository = os.environ.get("GITHUB_REPOSITORY", "")
+# The MyST pages that are also offered as notebooks, and the notebooks' names.
+jacdoc_notebooks = {"derivation": "derivation.ipynb", "index": "cheat_sheet.ipynb"}
 # The 404 page is served at any depth, so its links are root-relative, under the site's path.
 notfound_urls_prefix = urlsplit(html_baseurl).path or "/"
 
@@ -84,16 +83,15 @@ napoleon_google_docstring = False
 napoleon_use_rtype = False
 napoleon_preprocess_types = True
 
-# -- Cross-references without the network ----------------------------------------------------
-intersphinx_mapping = inventories.intersphinx_mapping(DOCS / "_build" / "inventories")
-
 # -- Gallery -----------------------------------------------------------------------------------
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"\.py$",  # run every example, not only plot_*.py
     "within_subsection_order": "FileNameSortKey",
-    "abort_on_example_error": True,
+    # A failing example is a warning, which the strict build turns into a failure at its end,
+    # after every example ran; a preview without -W shows the traceback on the page.
+    "only_warn_on_example_error": True,
     "backreferences_dir": "gen_modules/backreferences",
     "doc_module": ("jacdoc",),
     "reset_modules": ("matplotlib", "jacdoc_docs.gallery.reset_torch"),
@@ -102,10 +100,6 @@ sphinx_gallery_conf = {
     # Run times differ from build to build; leave them out of reproducible builds.
     "min_reported_time": sys.maxsize if "SOURCE_DATE_EPOCH" in os.environ else 0,
     "remove_config_comments": True,
-    # Installs jacdoc from the site's own wheel (docs/_ext/jacdoc_docs/downloads.py).
-    "first_notebook_cell": downloads.first_notebook_cell(
-        html_baseurl, release, REPOSITORY["Source"]
-    ),
 }
 
 # -- MyST-NB -----------------------------------------------------------------------------------

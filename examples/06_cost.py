@@ -347,6 +347,10 @@ import time
 import matplotlib.pyplot as plt
 
 
+# sphinx_gallery_start_ignore
+# jacdoc: timed. This page measures wall-clock time, so two builds print and plot different
+# numbers; tests/site/test_reproducible.py lets this page differ, and nothing else.
+# sphinx_gallery_end_ignore
 def median_seconds(run, repeats=5):
     run()  # warm-up: first calls pay for imports and allocations
     times = []

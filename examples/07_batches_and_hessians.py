@@ -199,9 +199,9 @@ assert peaks["jacrev(jacrev(g))"] < peaks["jacfwd(jacrev(g))"] < 2 * peaks["jacr
 # ``g(x) = Σ (x + 1)³``, it is ``6 (x_ij + 1) δ_mi δ_nj``: the elementwise pattern of the
 # derivation page, one derivative higher.
 x = torch.eye(2, dtype=torch.float64)
-H = torch.func.hessian(lambda x: ((x + 1) ** 3).sum())(x)
-assert H.shape == (2, 2, 2, 2)
-torch.testing.assert_close(H, jacdoc.elementwise_jacobian(6 * (x + 1)))
+H_rank4 = torch.func.hessian(lambda x: ((x + 1) ** 3).sum())(x)
+assert H_rank4.shape == (2, 2, 2, 2)
+torch.testing.assert_close(H_rank4, jacdoc.elementwise_jacobian(6 * (x + 1)))
 
 # %%
 # Key points

@@ -160,6 +160,10 @@ def reverse_over_reverse(x, v):
     return torch.autograd.grad(gradient, x, grad_outputs=v)[0]
 
 
+# sphinx_gallery_start_ignore
+# jacdoc: timed. This page measures wall-clock time, so two builds print and plot different
+# numbers; tests/site/test_reproducible.py lets this page differ, and nothing else.
+# sphinx_gallery_end_ignore
 def median_seconds(run, repeats=5):
     run()  # warm-up
     times = []

@@ -7,15 +7,25 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from hypothesis import settings
+
+try:  # everything below needs the environment that nox makes
+    import hypothesis
+    import sphinx  # noqa: F401
+    import torch  # noqa: F401
+except ModuleNotFoundError as missing:
+    raise pytest.UsageError(
+        f"the tests need {missing.name}, which this Python lacks: run them with "
+        "`nox -s tests`, or with the pytest of the environment it makes, .nox/tests/bin/pytest "
+        "(see the README)"
+    ) from None
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
 # In CI, property tests draw the same examples every run, so a failure is reproducible from the
 # log alone; locally they keep exploring new ones.
-settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI", "").lower() == "true":
-    settings.load_profile("ci")
+    hypothesis.settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

@@ -1,86 +1,138 @@
-"""Fixtures for checks of the built site: its folder, a local HTTP server, and Chromium.
+"""The site, built once per test run as the Pages workflow builds it, and served locally.
 
-The site must be built first (``nox -s tests`` does that). Browser tests need Debian's
-``chromium`` and the Python ``playwright`` package; they never download a browser.
+Every test here is marked ``site``; ``-m "not site"`` runs none of them and builds nothing.
+When any is selected, the build starts in the background as soon as the tests are collected,
+in a copy of the project (the files git sees, new ones included), with the address of the
+local server that then serves it: the published site, on this machine. The site's tests run
+last, so that the rest of the suite runs meanwhile. When the reproducibility test is selected
+too, a second copy, in another folder, is built at the same time with the same settings.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
+import os
+import subprocess
+import sys
+import tempfile
+import tomllib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .build import copy_project, sphinx_build
-from .helpers import CHROMIUM, CHROMIUM_ARGS, HTML, REPOSITORY, unavailable
+from jacdoc_docs.project import ROOT, copy_project, serving, sphinx_arguments
 
-
-@pytest.fixture(scope="session")
-def site() -> Path:
-    if not (HTML / "index.html").exists():
-        unavailable(f"the site is not built at {HTML}; run `nox -s docs` first")
-    return HTML
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serving(folder: Path) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1, on a free port, while the block runs."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
-@pytest.fixture(scope="session")
-def server(site: Path) -> Iterator[str]:
-    """The built site, served for the whole session."""
-    with serving(site) as url:
-        yield url
+#: The repository the Pages workflow publishes from, as GITHUB_REPOSITORY names it.
+REPOSITORY = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Source"]
+REPOSITORY = REPOSITORY.removeprefix("https://github.com/")
 
 
 @dataclass(frozen=True)
-class Published:
-    """A build made as the Pages workflow makes it, served from the address it was built for."""
+class Build:
+    project: Path
+    process: subprocess.Popen[str]
+
+    @property
+    def html(self) -> Path:
+        return self.project / "docs" / "_build" / "html"
+
+    def wait(self) -> Path:
+        """The built site; a failed build fails the test with what Sphinx reported."""
+        output, _ = self.process.communicate()
+        if self.process.returncode != 0:
+            warnings = self.project / "docs" / "_build" / "warnings.txt"
+            reported = warnings.read_text() if warnings.exists() else output[-5000:]
+            pytest.fail(f"the site did not build:\n{reported}", pytrace=False)
+        return self.html
+
+
+@dataclass(frozen=True)
+class Site:
+    """The built site, served from the address it was built for."""
 
     url: str  # ends with "/"
-    site: Path
+    folder: Path
     environment: dict[str, str]
 
 
+def start_build(project: Path, environment: dict[str, str]) -> Build:
+    process = subprocess.Popen(
+        [sys.executable, *sphinx_arguments(project, "-q")],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **environment},
+    )
+    return Build(project, process)
+
+
+_BUILDS = pytest.StashKey[dict[str, Any]]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.get_closest_marker("site") is not None)  # site last
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the build now, so that it runs while the tests before the site's run."""
+    selected = [item for item in session.items if item.get_closest_marker("site")]
+    if not selected:
+        return
+    stack = ExitStack()
+    base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jacdoc-site-")))
+    project = copy_project(base / "jacdoc")
+    (project / "docs" / "_build" / "html").mkdir(parents=True)
+    url = stack.enter_context(serving(project / "docs" / "_build" / "html")) + "/"
+    environment = {
+        "JACDOC_BASE_URL": url,
+        "GITHUB_REPOSITORY": REPOSITORY,
+        "SOURCE_DATE_EPOCH": "1767225600",  # 2026-01-01: any fixed time will do
+        "NB_EXECUTION_MODE": "force",
+    }
+    builds = {"site": start_build(project, environment)}
+    if any("rebuilt" in getattr(item, "fixturenames", ()) for item in selected):
+        builds["rebuilt"] = start_build(copy_project(base / "elsewhere" / "jacdoc"), environment)
+    session.config.stash[_BUILDS] = {
+        "url": url,
+        "env": environment,
+        "builds": builds,
+        "stack": stack,
+    }
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    started = session.config.stash.get(_BUILDS, None)
+    if started:
+        for build in started["builds"].values():
+            if build.process.poll() is None:  # still running: the run stopped early
+                build.process.kill()
+                build.process.wait()
+        started["stack"].close()  # the server, then the copies
+
+
 @pytest.fixture(scope="session")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
-    project = copy_project(tmp_path_factory.mktemp("published") / "jacdoc")
-    site = project / "docs" / "_build" / "html"
-    site.mkdir(parents=True)
-    with serving(site) as url:
-        environment = {
-            "JACDOC_BASE_URL": f"{url}/",
-            "GITHUB_REPOSITORY": REPOSITORY,
-            "SOURCE_DATE_EPOCH": "1767225600",  # 2026-01-01: any fixed time will do
-        }
-        result = sphinx_build(project, **environment)
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        yield Published(f"{url}/", site, environment)
+def site(pytestconfig: pytest.Config) -> Site:
+    started = pytestconfig.stash[_BUILDS]
+    folder = started["builds"]["site"].wait()
+    return Site(started["url"], folder, started["env"])
+
+
+@pytest.fixture(scope="session")
+def rebuilt(pytestconfig: pytest.Config, site: Site) -> Path:
+    """A second build of the same commit, from a copy in another folder."""
+    folder: Path = pytestconfig.stash[_BUILDS]["builds"]["rebuilt"].wait()
+    return folder
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
+
+    from .helpers import CHROMIUM, CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

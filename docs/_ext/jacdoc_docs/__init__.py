@@ -1,28 +1,42 @@
-"""The jacdoc site's own Sphinx extension.
+"""The jacdoc site's own Sphinx extension, one module per concern, each an extension itself.
 
 * :mod:`~jacdoc_docs.mathml`: formulas rendered to MathML at build time, with a subset font;
-* :mod:`~jacdoc_docs.gallery`: the gallery's per-example reset, mini-galleries that follow the
-  examples, source links to the examples themselves, and byte-stable zip downloads;
-* :mod:`~jacdoc_docs.downloads`: a wheel of jacdoc, notebooks that install it from the site,
-  and the "Run it yourself" boxes with their Colab links;
-* :mod:`~jacdoc_docs.loading`: scripts deferred, so that pages render before they run, and
-  code blocks a keyboard can scroll;
+* :mod:`~jacdoc_docs.inventories`: intersphinx inventories from ``objects.toml``, so that the
+  build fetches nothing;
+* :mod:`~jacdoc_docs.wheel`: a wheel of jacdoc, served by the site for readers to install;
+* :mod:`~jacdoc_docs.run_box`: the "Run it yourself" boxes, with their Colab links;
+* :mod:`~jacdoc_docs.notebooks`: the notebooks readers download, and their archives;
+* :mod:`~jacdoc_docs.gallery`: the examples' reset and links to their sources;
+* :mod:`~jacdoc_docs.html`: code blocks a keyboard can scroll;
 * :mod:`~jacdoc_docs.streams`: what the notebook pages print, joined exactly as printed;
-* :mod:`~jacdoc_docs.inventories`: intersphinx inventories from the verified table in
-  :mod:`~jacdoc_docs.doc_pages`, so that the build fetches nothing.
+* :mod:`~jacdoc_docs.logs`: no INFO logs from libraries in the build's output.
+
+:mod:`~jacdoc_docs.project` is not an extension: it holds what the noxfile, the tests and the
+benchmarks share (the build's options, the project copy, the local server, Chromium's flags).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from jacdoc_docs import downloads, gallery, loading, mathml, streams
+if TYPE_CHECKING:  # this package must import without Sphinx: see jacdoc_docs.project
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+EXTENSIONS = (
+    "logs",
+    "mathml",
+    "inventories",
+    "wheel",
+    "run_box",
+    "notebooks",
+    "gallery",
+    "html",
+    "streams",
+)
 
 
-def setup(app: Any) -> dict[str, Any]:
-    mathml.setup(app)
-    gallery.setup(app)
-    downloads.setup(app)
-    loading.setup(app)
-    streams.setup(app)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+def setup(app: Sphinx) -> ExtensionMetadata:
+    for name in EXTENSIONS:
+        app.setup_extension(f"jacdoc_docs.{name}")
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

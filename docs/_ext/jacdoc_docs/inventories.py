@@ -1,45 +1,72 @@
-"""Intersphinx inventories written from the verified table, so the build fetches nothing.
+"""Intersphinx inventories written from ``objects.toml``, so that the build fetches nothing.
 
 Sphinx resolves a reference such as :func:`torch.func.jacrev` through the other project's
-``objects.inv``. Downloading those is not allowed at build time, so each inventory is written
-here from :mod:`jacdoc_docs.doc_pages`: only objects whose page was checked against the
-project's own documentation sources are linked. A reference to any other object fails the
-strict build (``-n``), which is the cue to verify it and add it to the table.
+``objects.inv``. The build may not download those, so each inventory is written here, at
+``config-inited``, from the objects listed in ``objects.toml``: only objects whose page was
+checked against the project's own documentation sources are linked, and a reference to any
+other object fails the strict build (``-n``), which is the cue to check it and add it.
 """
 
 from __future__ import annotations
 
+import tomllib
 import zlib
+from functools import cache
 from pathlib import Path
 
-from jacdoc_docs import doc_pages
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util.typing import ExtensionMetadata
 
-BASES = {
-    "python": ("https://docs.python.org/3/", doc_pages.PYTHON),
-    "torch": ("https://docs.pytorch.org/docs/stable/", doc_pages.TORCH),
-    "matplotlib": ("https://matplotlib.org/stable/", doc_pages.MATPLOTLIB),
-}
+OBJECTS = Path(__file__).with_name("objects.toml")
 
 
-def intersphinx_mapping(folder: Path) -> dict[str, tuple[str, str]]:
-    """``intersphinx_mapping`` for conf.py, with each inventory written into ``folder``."""
-    mapping = {}
-    for project, (base, pages) in BASES.items():
-        path = folder / f"{project}.inv"
-        write_inventory(path, project, pages)
-        mapping[project] = (base, str(path))
-    return mapping
+@cache
+def projects() -> dict[str, tuple[str, dict[str, tuple[str, str]]]]:
+    """project -> (its documentation's base URL, object -> (Sphinx role, page and anchor))."""
+    table = tomllib.loads(OBJECTS.read_text(encoding="utf-8"))
+    return {
+        name: (entry["base"], {obj: (role, page) for obj, (role, page) in entry["objects"].items()})
+        for name, entry in table.items()
+    }
 
 
-def write_inventory(path: Path, project: str, pages: dict[str, tuple[str, str, str]]) -> None:
-    """Write a Sphinx objects.inv (version 2), unless the file already holds these bytes."""
-    lines = [f"{name} {role} 1 {uri} -" for name, (role, uri, _) in sorted(pages.items())]
+def object_urls() -> dict[str, str]:
+    """The full URL of every listed object's documentation."""
+    return {
+        obj: base + page
+        for base, objects in projects().values()
+        for obj, (_, page) in objects.items()
+    }
+
+
+def inventory(project: str, objects: dict[str, tuple[str, str]]) -> bytes:
+    """A Sphinx ``objects.inv`` (version 2) listing ``objects``."""
+    lines = [f"{obj} {role} 1 {page} -" for obj, (role, page) in sorted(objects.items())]
     header = (
         "# Sphinx inventory version 2\n"
         f"# Project: {project}\n# Version: \n"
         "# The remainder of this file is compressed using zlib.\n"
     )
-    content = header.encode() + zlib.compress(("\n".join(lines) + "\n").encode())
-    if not path.exists() or path.read_bytes() != content:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+    return header.encode() + zlib.compress(("\n".join(lines) + "\n").encode())
+
+
+def write_inventories(app: Sphinx, config: Config) -> None:
+    """Point ``intersphinx_mapping`` at inventories written beside the doctrees."""
+    folder = Path(app.doctreedir).parent / "inventories"
+    folder.mkdir(parents=True, exist_ok=True)
+    mapping = {}
+    for project, (base, objects) in projects().items():
+        path = folder / f"{project}.inv"
+        content = inventory(project, objects)
+        if not path.exists() or path.read_bytes() != content:  # an unchanged file stays put
+            path.write_bytes(content)
+        mapping[project] = (base, str(path))
+    config.intersphinx_mapping = mapping
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("sphinx.ext.intersphinx")
+    # Before intersphinx normalizes its mapping, at priority 800.
+    app.connect("config-inited", write_inventories, priority=400)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,12 +9,18 @@ characters its formulas contain (tens of kilobytes, not the 1.5 MB of the whole 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from latex2mathml.converter import convert
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util.math import get_node_equation_number
+from sphinx.util.typing import ExtensionMetadata
+from sphinx.writers.html5 import HTML5Translator
 
 MATHML = "http://www.w3.org/1998/Math/MathML"
 FONT_FILE = "fonts/jacdoc-math.woff"
@@ -50,19 +56,19 @@ def draw_rules(table: ET.Element) -> None:
                 cell.set("style", "; ".join(borders))
 
 
-def note_characters(app: Any, doctree: nodes.document) -> None:
+def note_characters(app: Sphinx, doctree: nodes.document) -> None:
     """Record the characters of a page's formulas, while it is read.
 
     Kept in the environment, which Sphinx saves after reading, so that the font of an
     incremental build still covers the pages it did not rebuild.
     """
-    characters = app.env.jacdoc_math_characters.setdefault(app.env.docname, set())
+    characters = _characters(app.env).setdefault(app.env.docname, set())
     for node in doctree.findall(lambda n: isinstance(n, MATH_NODES)):
         mathml = to_mathml(node.astext(), display=False)
         characters.update("".join(ET.fromstring(mathml).itertext()))
 
 
-def visit_math(translator: Any, node: nodes.math) -> None:
+def visit_math(translator: HTML5Translator, node: nodes.math) -> None:
     mathml = to_mathml(node.astext(), display=False)
     translator.body.append(
         translator.starttag(node, "span", "", CLASS="math notranslate nohighlight") + mathml
@@ -71,44 +77,58 @@ def visit_math(translator: Any, node: nodes.math) -> None:
     raise nodes.SkipNode
 
 
-def visit_math_block(translator: Any, node: nodes.math_block) -> None:
+def visit_math_block(translator: HTML5Translator, node: nodes.math_block) -> None:
     latex = node.astext()
     # Sphinx's math directive: paragraphs separated by a blank line are separate equations.
     parts = [latex] if node.get("nowrap") else [p for p in latex.split("\n\n") if p.strip()]
     translator.body.append(
         translator.starttag(node, "div", "", CLASS="math notranslate nohighlight")
     )
+    if node.get("number"):  # a labelled equation: its number, linked, as sphinx.ext.mathjax
+        number = get_node_equation_number(translator, node)
+        translator.body.append(f'<span class="eqno">({number})')
+        translator.add_permalink_ref(node, "Link to this equation")
+        translator.body.append("</span>")
     for part in parts:
         translator.body.append(to_mathml(part, display=True))
     translator.body.append("</div>\n")
     raise nodes.SkipNode
 
 
-def _reset(app: Any, env: Any, docnames: list[str] | None = None, *args: Any) -> None:
+def _characters(env: BuildEnvironment) -> dict[str, set[str]]:
+    """docname -> the characters of its formulas, kept in the environment."""
     if not hasattr(env, "jacdoc_math_characters"):
-        env.jacdoc_math_characters = {}
+        env.jacdoc_math_characters = {}  # type: ignore[attr-defined]
+    found: dict[str, set[str]] = env.jacdoc_math_characters  # type: ignore[attr-defined]
+    return found
 
 
-def _purge(app: Any, env: Any, docname: str) -> None:
-    env.jacdoc_math_characters.pop(docname, None)
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _characters(env).pop(docname, None)
 
 
-def _merge(app: Any, env: Any, docnames: set[str], other: Any) -> None:
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: Any) -> None:
+    characters, theirs = _characters(env), _characters(other)
     for docname in docnames:
-        if docname in other.jacdoc_math_characters:
-            env.jacdoc_math_characters[docname] = other.jacdoc_math_characters[docname]
+        if docname in theirs:
+            characters[docname] = theirs[docname]
 
 
-def write_font(app: Any, exception: Exception | None) -> None:
+def write_font(app: Sphinx, exception: Exception | None) -> None:
     """Subset the math font to every character the site's formulas use."""
     if exception is not None or app.builder.format != "html":
         return
-    import ziamath
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    characters = sorted(set().union(*app.env.jacdoc_math_characters.values(), " "))
-    source = Path(ziamath.__file__).parent / "fonts" / "STIXTwoMath-Regular.ttf"
+    found = _characters(app.env).values()
+    characters = sorted(set().union(*found, " "))
+    # Found, not imported: ziamath itself is not needed, and importing it warns.
+    ziamath = importlib.util.find_spec("ziamath")
+    if ziamath is None or ziamath.origin is None:
+        msg = "the math font comes from ziamath (the 'docs' group)"
+        raise ModuleNotFoundError(msg)
+    source = Path(ziamath.origin).parent / "fonts" / "STIXTwoMath-Regular.ttf"
     key = hashlib.sha256("".join(characters).encode() + source.read_bytes()).hexdigest()
     cache = Path(app.doctreedir).parent / "math-fonts" / f"{key[:16]}.woff"
     if not cache.exists():
@@ -127,7 +147,11 @@ def write_font(app: Any, exception: Exception | None) -> None:
 
 
 def preload_font(
-    app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
 ) -> None:
     """Fetch the font with the styles, not after them, on pages that show formulas."""
     if doctree is not None and any(doctree.findall(lambda n: isinstance(n, MATH_NODES))):
@@ -137,11 +161,11 @@ def preload_font(
         )
 
 
-def setup(app: Any) -> None:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_html_math_renderer("mathml", (visit_math, None), (visit_math_block, None))
-    app.connect("env-before-read-docs", _reset)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("doctree-read", note_characters)
     app.connect("html-page-context", preload_font)
     app.connect("build-finished", write_font)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -15,6 +15,7 @@ that makes it unnecessary or ineffective.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -37,7 +38,7 @@ def join_pieces(outputs: list[NotebookNode]) -> list[NotebookNode]:
         elif output["name"] in run:
             run[output["name"]]["text"] += output["text"]
         else:
-            run[output["name"]] = NotebookNode(output, text=output["text"])
+            run[output["name"]] = copy.copy(output)  # its text grows; the notebook's stays
             joined.append(run[output["name"]])
     return joined
 

@@ -1,0 +1,2 @@
+extensions = ["jacdoc_docs.mathml"]
+html_math_renderer = "mathml"

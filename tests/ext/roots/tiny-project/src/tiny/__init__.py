@@ -1,0 +1,1 @@
+"""A package for the extension tests to build a wheel of."""
