@@ -56,9 +56,9 @@ def test_every_token_colour_the_site_uses_has_aa_contrast(site):
             if text:
                 table[rule["token"]] = text.group(1)
             continue
-        background = re.search(r"background:\s*(#[0-9A-Fa-f]{3,6})", rule["body"])
-        assert background, rule.group(0)
-        table["background"] = background.group(1)
+        found = re.search(r"background:\s*(#[0-9A-Fa-f]{3,6})", rule["body"])
+        assert found, rule.group(0)
+        table["background"] = found.group(1)
         if text:
             table["text"] = text.group(1)
     used = {
