@@ -88,7 +88,10 @@ def jacobian(f: Function, x: torch.Tensor, *, mode: Mode = "auto") -> torch.Tens
 
     Every mode gives the same ``J``. In particular, what ``f`` computes under
     :class:`torch.no_grad` (or with grad mode otherwise off) is a constant in every mode, as
-    reverse-mode autograd sees it, although forward-mode AD on its own would differentiate it.
+    reverse-mode autograd sees it, although forward-mode AD on its own would differentiate it;
+    and ``f`` may call ``requires_grad_()`` on its own intermediates, which :mod:`torch.func`'s
+    transforms, used in forward mode and wherever ``J`` must be differentiable, otherwise
+    refuse.
 
     Rows and columns are built in chunks: each chunk of basis vectors, and the chunk of rows
     or columns it yields, holds at most ``J``'s number of elements or
