@@ -43,6 +43,7 @@ html_title = "jacdoc"
 html_static_path = ["_static"]
 html_css_files = ["jacdoc.css"]
 html_favicon = "_static/favicon.svg"
+templates_path = ["_templates"]
 # The pages link to their real sources (the examples, the MyST files); no _sources/ copies.
 html_copy_source = False
 html_math_renderer = "mathml"  # docs/_ext/jacdoc_docs/mathml.py: no math JavaScript at all
@@ -57,6 +58,23 @@ html_theme_options = {
     "source_branch": "main",
     "source_directory": "docs/",
 }
+# The gallery's pages before it had sections: their old addresses send readers on.
+jacdoc_redirects = {
+    f"auto_examples/{old}": f"auto_examples/{new}"
+    for old, new in {
+        "01_einsum_is_backward": "01_tensor/01_einsum_is_backward",
+        "02_misconception_traps": "01_tensor/02_misconception_traps",
+        "03_grad_accumulation": "01_tensor/03_grad_accumulation",
+        "04_every_api": "02_apis/04_every_api",
+        "05_cross_checks": "02_apis/05_cross_checks",
+        "06_cost": "02_apis/06_cost",
+        "10_custom_backward": "02_apis/07_custom_backward",
+        "07_batches_and_hessians": "03_training/08_batches_and_hessians",
+        "08_model_parameters": "03_training/09_model_parameters",
+        "11_distributed_accumulation": "03_training/10_distributed_accumulation",
+        "09_hessian_vector_products": "04_beyond/12_hessian_vector_products",
+    }.items()
+}
 # The public address comes from the host: the GitHub Pages workflow sets JACDOC_BASE_URL. A local
 # build has no public address, so it gets no canonical link, sitemap or social preview (their
 # URLs must be absolute), and its boxes say how to install jacdoc from a clone.
@@ -65,6 +83,7 @@ if html_baseurl:
     extensions += ["sphinx_sitemap", "sphinxext.opengraph"]
     sitemap_url_scheme = "{link}"
     sitemap_excludes = ["404.html", "search.html", "genindex.html", "py-modindex.html"]
+    sitemap_excludes += [f"{page}.html" for page in jacdoc_redirects]
     ogp_site_url = html_baseurl
     ogp_use_first_image = True
     ogp_social_cards = {"enable": False}  # no generated cards: the figures say more
@@ -72,7 +91,12 @@ if html_baseurl:
 # from there. Only GitHub's builds know it, so a local build shows no Colab link.
 jacdoc_colab_repository = os.environ.get("GITHUB_REPOSITORY", "")
 # The MyST pages that are also offered as notebooks, and the notebooks' names.
-jacdoc_notebooks = {"derivation": "derivation.ipynb", "index": "cheat_sheet.ipynb"}
+jacdoc_notebooks = {
+    "derivation": "derivation.ipynb",
+    "index": "cheat_sheet.ipynb",
+    "questions": "questions.ipynb",
+}
+jacdoc_search_skips = ["404"]
 # The 404 page is served at any depth, so its links are root-relative, under the site's path.
 notfound_urls_prefix = urlsplit(html_baseurl).path or "/"
 

@@ -3,7 +3,7 @@ Hessian-vector products and higher derivatives
 ==============================================
 
 For a scalar function ``g`` the gradient ``∇g`` is a function from ``n`` numbers to ``n``
-numbers, and its Jacobian is the Hessian ``H`` (see :doc:`07_batches_and_hessians`). Many
+numbers, and its Jacobian is the Hessian ``H`` (see :doc:`/auto_examples/03_training/08_batches_and_hessians`). Many
 methods (Newton-type optimizers, curvature estimates, influence functions) need only ``H v``
 for a few vectors ``v``. That is one Jacobian-vector product of ``∇g``, or one
 vector-Jacobian product ``vᵀH``, so it costs a small multiple of a gradient and never needs
@@ -15,7 +15,7 @@ can cause.
 # %%
 # Two ways to get ``H v`` without ``H``
 # -------------------------------------
-# The function is the log-sum-exp of :doc:`07_batches_and_hessians`,
+# The function is the log-sum-exp of :doc:`/auto_examples/03_training/08_batches_and_hessians`,
 # ``g(x) = log Σ exp(x_k)``. With ``p = softmax(x)`` its gradient is ``p`` and its Hessian
 # ``H = diag(p) - p pᵀ``, so ``H v = p ⊙ v - p (pᵀv)``: ``O(n)`` work with the formula,
 # against ``n²`` numbers for ``H``.
@@ -413,4 +413,4 @@ print("gradient of g + ‖∇g‖² matches p + 2 H p")
 #   ``.grad`` in cycles that ``gc`` does not free; use
 #   ``torch.autograd.grad(..., create_graph=True)`` or reset ``.grad = None`` after use.
 #
-# Next: :doc:`a custom backward is a VJP <10_custom_backward>`.
+# Next: :doc:`complex tensors </auto_examples/04_beyond/13_complex_tensors>`.

@@ -243,7 +243,7 @@ assert by_plain.item() != 0.5
 
 # %%
 # ``vmap`` runs it on a batch, and composed with ``jacrev`` gives per-sample Jacobians, as in
-# :doc:`07_batches_and_hessians`. And since ``backward`` is made of differentiable torch
+# :doc:`/auto_examples/03_training/08_batches_and_hessians`. And since ``backward`` is made of differentiable torch
 # operations, it can itself be differentiated (:func:`torch.autograd.gradgradcheck`):
 X = torch.randn(5, 3, 4, dtype=torch.float64)
 torch.testing.assert_close(torch.func.vmap(softplus)(X), plain_softplus(X))
@@ -408,4 +408,4 @@ else:
 #   Jacobians (elementwise maps included) and fails otherwise: a Jacobian mismatch in
 #   ``gradcheck`` when ``J`` is square, a shape error from ``backward`` itself when it is not.
 #
-# Next: :doc:`gradient accumulation across processes <11_distributed_accumulation>`.
+# Next: :doc:`batches and second derivatives </auto_examples/03_training/08_batches_and_hessians>`.

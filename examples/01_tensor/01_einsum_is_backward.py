@@ -7,7 +7,9 @@ The einsum contraction that ``backward(v)`` computes
 Jacobian anyway, writes that contraction as a :func:`torch.einsum`, shows how to read the
 einsum string, and checks it against autograd: for ``y = (x + 1)**2`` at ``x = eye(2)``, with
 a non-uniform ``v``, as a matrix product, through a chain of two layers, for the
-forward-mode counterpart, and finally for any ranks.
+forward-mode counterpart, and finally for any ranks. Like every page but the last, it uses
+real tensors: for complex ones, ``backward`` conjugates (see
+:doc:`/auto_examples/04_beyond/13_complex_tensors`).
 """
 
 # %%
@@ -229,7 +231,7 @@ torch.testing.assert_close(by_einsum, 2 * (torch.eye(2) + 1) * t)
 # For this elementwise ``f`` the VJP and the JVP with the same tensor happen to coincide,
 # because its matrix ``M`` is symmetric (diagonal, even): ``vᵀM`` and ``M v`` are then the
 # same numbers. :doc:`/derivation` shows that this is exactly the condition, and the
-# :doc:`traps example <02_misconception_traps>` how far apart the two are for other maps.
+# :doc:`traps example </auto_examples/01_tensor/02_misconception_traps>` how far apart the two are for other maps.
 torch.testing.assert_close(M, M.T)
 
 # %%
@@ -347,7 +349,8 @@ print("VJP and JVP by einsum match autograd for a rank-(2, 1) Jacobian")
 # ----------
 # - ``y.backward(v)`` adds ``einsum("mn,mnij->ij", v, J)`` to ``x.grad``: a sum over the
 #   **output** indices of ``J``. As a matrix, with outputs as rows, that is ``vᵀJ``, a
-#   vector-Jacobian product, whatever words a document uses for it.
+#   vector-Jacobian product, whatever words a document uses for it. That holds for real
+#   tensors; for a holomorphic complex map ``backward`` adds ``vᵀ·conj(J)``.
 # - ``v`` has the output's shape; it is ``dL/dy``, one weight per output entry.
 # - einsum letters name positions: a letter shared by two operands and missing after ``->``
 #   is summed. ``"ij,ijmn->mn"`` and ``"mn,mnij->ij"`` are the same contraction.
@@ -358,4 +361,4 @@ print("VJP and JVP by einsum match autograd for a rank-(2, 1) Jacobian")
 # - For any ranks, :func:`jacdoc.einsum_subscripts` writes the string; :func:`jacdoc.vjp` and
 #   :func:`jacdoc.jvp` apply it with shape checks.
 #
-# Next: :doc:`wrong readings that look right <02_misconception_traps>`.
+# Next: :doc:`wrong readings that look right </auto_examples/01_tensor/02_misconception_traps>`.

@@ -10,8 +10,8 @@ different means. This example takes one function that mixes entries *and* change
 derives its Jacobian by hand, and checks that the main APIs of each family reproduce it, or
 the VJP and JVP that it implies. Their second-derivative tools are on later pages:
 :func:`torch.func.hessian` and :func:`torch.autograd.functional.hessian` in
-:doc:`07_batches_and_hessians`, :func:`torch.autograd.functional.hvp` in
-:doc:`09_hessian_vector_products`.
+:doc:`/auto_examples/03_training/08_batches_and_hessians`, :func:`torch.autograd.functional.hvp` in
+:doc:`/auto_examples/04_beyond/12_hessian_vector_products`.
 """
 
 # %%
@@ -163,7 +163,7 @@ torch.testing.assert_close(jvp_functional, jvp_hand)
 # its cotangent, with matrix ``Jᵀ``, so its VJP with ``t`` is ``J t``. So it needs no
 # forward-mode formulas, only backward formulas that autograd can differentiate again. An
 # operation that has a backward formula and no forward-mode formula shows the difference:
-# here a custom :class:`torch.autograd.Function` (see :doc:`10_custom_backward`) that
+# here a custom :class:`torch.autograd.Function` (see :doc:`/auto_examples/02_apis/07_custom_backward`) that
 # computes ``x²`` and defines only ``backward``.
 class SquareWithoutJvp(torch.autograd.Function):
     @staticmethod
@@ -327,6 +327,10 @@ print("each API reproduced J, vᵀJ and J·t")
 #                                                                          tall (``mode="auto"``)
 # ==========================================  ===========================  =======================================
 #
+# The ``vᵀJ`` in the table are for real tensors. For complex ones the APIs follow the
+# conjugate convention of :doc:`/auto_examples/04_beyond/13_complex_tensors`, and ``jacrev``
+# and ``jacfwd`` refuse complex inputs.
+#
 # Key points
 # ----------
 # - All of these compute ``vᵀJ``, ``J·t`` or ``J`` itself, in the same outputs-first layout.
@@ -339,7 +343,7 @@ print("each API reproduced J, vᵀJ and J·t")
 #   returns zeros, silently unless ``strict=True``). :func:`torch.func.jvp` and
 #   ``torch.autograd.forward_ad`` use forward mode, and need forward-mode formulas.
 # - ``jacrev`` is ``vmap`` over VJPs (one per output entry), ``jacfwd`` is ``vmap`` over JVPs
-#   (one per input entry). :doc:`05_cross_checks` checks them against finite differences and
-#   symbols, and :doc:`06_cost` measures what each costs.
+#   (one per input entry). :doc:`/auto_examples/02_apis/05_cross_checks` checks them against finite differences and
+#   symbols, and :doc:`/auto_examples/02_apis/06_cost` measures what each costs.
 #
-# Next: :doc:`finite differences and symbols against autograd <05_cross_checks>`.
+# Next: :doc:`finite differences and symbols against autograd </auto_examples/02_apis/05_cross_checks>`.

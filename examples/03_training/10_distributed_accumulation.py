@@ -226,7 +226,7 @@ assert gap > 0.01
 # Micro-batches: ``no_sync()`` and the ``1 / k``
 # ----------------------------------------------
 # Each process splits its half into ``k`` micro-batches, as in
-# :doc:`03_grad_accumulation`: ``backward`` adds to ``.grad``, and dividing each
+# :doc:`/auto_examples/01_tensor/03_grad_accumulation`: ``backward`` adds to ``.grad``, and dividing each
 # equal-sized micro-batch's mean loss by ``k`` makes the sum equal the gradient of the half's
 # mean loss. Inside ``no_sync()`` DDP skips the all-reduce, so the gradients accumulate
 # locally, and the last ``backward``, outside it, all-reduces the accumulated sum, once per
@@ -283,4 +283,4 @@ assert one_sync == 1
 # - ``torchrun`` starts the processes; a DDP communication hook can count or change what is
 #   communicated.
 #
-# Back to :doc:`the gallery <index>`.
+# Next: :doc:`the sharp bits of autograd </auto_examples/03_training/11_sharp_bits>`.

@@ -339,9 +339,9 @@ torch.testing.assert_close(x.grad, h.grad)  # dh/dx is the identity
 # %%
 # Key points
 # ----------
-# - ``backward`` **adds** ``vᵀJ`` to ``.grad``; two passes give twice the gradient. A second
-#   pass through the same graph needs ``retain_graph=True`` on the first when the graph
-#   saved tensors for the backward pass, as most operations do.
+# - ``backward`` **adds** ``vᵀJ`` (for real tensors) to ``.grad``; two passes give twice the
+#   gradient. A second pass through the same graph needs ``retain_graph=True`` on the first
+#   when the graph saved tensors for the backward pass, as most operations do.
 # - Adding is right: the gradient of a sum of losses is the sum of their gradients, and a
 #   parameter used twice gets the sum of both contributions. :func:`torch.autograd.grad`
 #   returns gradients without accumulating.
@@ -356,4 +356,4 @@ torch.testing.assert_close(x.grad, h.grad)  # dh/dx is the identity
 # - Only leaves keep ``.grad``; call ``retain_grad()`` to keep an intermediate's, which is
 #   the VJP that reached it.
 #
-# Next: :doc:`one Jacobian through PyTorch's APIs <04_every_api>`.
+# Next: :doc:`one Jacobian through PyTorch's APIs </auto_examples/02_apis/04_every_api>`.

@@ -111,7 +111,7 @@ plt.show()
 # ``model(X).backward(v)`` adds to every ``p.grad`` the ``vᵀJ`` of that parameter's Jacobian:
 # the sum over the output indices ``(b, m)``, the leading ones. After ``model.zero_grad()``,
 # which empties the ``.grad`` fields, that is exactly ``vᵀJ``; a second ``backward`` adds it
-# again, as in :doc:`03_grad_accumulation`.
+# again, as in :doc:`/auto_examples/01_tensor/03_grad_accumulation`.
 v = torch.randn(4, 2)
 model.zero_grad()
 model(X).backward(v)
@@ -291,7 +291,7 @@ else:
 # ----------------------------------------------------
 # In training mode batch norm normalizes with the mean and variance *of the batch*, so each
 # sample's output depends on every sample's input. The Jacobian of the output with respect
-# to the whole input batch shows it: in :doc:`07_batches_and_hessians` its off-diagonal
+# to the whole input batch shows it: in :doc:`/auto_examples/03_training/08_batches_and_hessians` its off-diagonal
 # blocks were zero, because samples did not interact. In evaluation mode batch norm uses its
 # running statistics instead, a fixed affine map per feature, and the blocks are zero again.
 J_train = jacdoc.jacobian(bn_model, X)
@@ -656,4 +656,4 @@ print("randomness='different': each sample's gradient, with its own dropout mask
 #   ``randomness="different"`` (a mask per sample), ``"same"`` (one for all), or evaluation
 #   mode.
 #
-# Next: :doc:`Hessian-vector products <09_hessian_vector_products>`.
+# Next: :doc:`gradient accumulation across processes </auto_examples/03_training/10_distributed_accumulation>`.

@@ -39,7 +39,7 @@ for name, f in functions.items():
 
 # %%
 # Without ``check_forward_ad=True``, forward mode goes unchecked. A custom
-# :class:`torch.autograd.Function` (see :doc:`10_custom_backward`) with a right ``backward``
+# :class:`torch.autograd.Function` (see :doc:`/auto_examples/02_apis/07_custom_backward`) with a right ``backward``
 # and a wrong ``jvp`` shows it: the default check passes it, and only the forward-mode check
 # catches the bug.
 class SquareWithWrongJvp(torch.autograd.Function):
@@ -277,4 +277,4 @@ print("sympy and autograd agree on the Jacobian of A @ x")
 # - sympy differentiates the definition ``dy_mn / dx_ij`` entry by entry, with no layout to
 #   get wrong, and agrees with PyTorch's outputs-first tensor.
 #
-# Next: :doc:`what a full Jacobian costs <06_cost>`.
+# Next: :doc:`what a full Jacobian costs </auto_examples/02_apis/06_cost>`.

@@ -78,7 +78,7 @@ jacdoc.show_jacobian(J_naive, out_ndim=2, names=("Y", "X"))
 # naive tensor is ``B`` times larger than the per-sample one (checked above): with ``B``
 # samples, ``B - 1`` of every ``B`` blocks are zeros, computed and stored for nothing.
 #
-# The work grows nearly as much. Count the matrix-product FLOPs, as :doc:`06_cost` does. One
+# The work grows nearly as much. Count the matrix-product FLOPs, as :doc:`/auto_examples/02_apis/06_cost` does. One
 # evaluation of the batch costs the same either way. The naive Jacobian adds one VJP through
 # the whole batch per output entry, ``B · out`` of them; ``vmap(jacrev(f))`` adds ``out``
 # VJPs, each batched over the samples and so of the same size. The ratio is
@@ -191,7 +191,7 @@ assert peaks["jacrev(jacrev(g))"] < peaks["jacfwd(jacrev(g))"] < 2 * peaks["jacr
 # edge. Counting passes, as above, gives a tie there; what decides is each mode's overhead
 # and memory, which depend on the function and the library. For this small function in
 # eager PyTorch, the memory count above comes out slightly in favour of
-# reverse-over-reverse, and :doc:`09_hessian_vector_products` finds the same for a single
+# reverse-over-reverse, and :doc:`/auto_examples/04_beyond/12_hessian_vector_products` finds the same for a single
 # Hessian-vector product. Measure on your own function when it matters.
 #
 # For a matrix input the same composition gives a rank-4 Hessian, ``x.shape + x.shape``,
@@ -218,4 +218,4 @@ torch.testing.assert_close(H_rank4, jacdoc.elementwise_jacobian(6 * (x + 1)))
 #   default, argued for from that square shape (the JAX Autodiff Cookbook), and worth
 #   measuring on your own function: here reverse-over-reverse needed less memory.
 #
-# Next: :doc:`Jacobians of a model's parameters <08_model_parameters>`.
+# Next: :doc:`Jacobians of a model's parameters </auto_examples/03_training/09_model_parameters>`.

@@ -232,7 +232,7 @@ assert counts["torch.func.jacfwd"] == (n + 2) * one_evaluation  # torch 2.13, as
 # ``tanh_backward`` once per row, as expected, and ``jacrev`` and ``jacfwd`` call it a
 # single time, on all rows or columns together. ``vectorize=True`` calls it once per row as
 # well: in torch 2.13 the older vmap behind it has no batching rule for ``tanh_backward``,
-# so it falls back to a loop over the rows for that operation, as :doc:`04_every_api`
+# so it falls back to a loop over the rows for that operation, as :doc:`/auto_examples/02_apis/04_every_api`
 # showed for GELU.
 from collections import Counter
 
@@ -502,4 +502,4 @@ plt.show()
 #   the counts cross within one evaluation of the square case. For square maps, measure: the
 #   crossover in time depends on hardware and overhead.
 #
-# Next: :doc:`batches and second derivatives <07_batches_and_hessians>`.
+# Next: :doc:`a custom backward is a VJP </auto_examples/02_apis/07_custom_backward>`.

@@ -368,10 +368,10 @@ torch.testing.assert_close(grad_sum, N * grad_mean)
 #   runs only when the shapes differ by dimensions of size 1 (einsum broadcasts them). Then
 #   it may return a wrong answer (a transposed row) or, by accident, the right one (a sum that
 #   keeps its dimension): a change of shape does not always catch the slip.
-# - ``backward`` computes ``vᵀJ`` (reverse mode); ``J·t`` is forward mode,
+# - ``backward`` computes ``vᵀJ`` for real tensors (reverse mode); ``J·t`` is forward mode,
 #   :func:`torch.func.jvp`. With the same vector, which needs the output to have the input's
 #   shape, the two agree for every ``v`` exactly when ``as_matrix(J)`` is symmetric.
 # - "grad can be implicitly created only for scalar outputs" means the loss is not a scalar;
 #   reduce it with ``.mean()`` or ``.sum()``, which give gradients ``N`` times apart.
 #
-# Next: :doc:`the life of .grad <03_grad_accumulation>`.
+# Next: :doc:`the life of .grad </auto_examples/01_tensor/03_grad_accumulation>`.
