@@ -2,8 +2,8 @@
 Complex tensors: what ``backward`` and the Jacobian mean
 ========================================================
 
-Elsewhere this site uses real tensors, where ``y.backward(v)`` adds ``vᵀJ`` to ``x.grad``. PyTorch differentiates complex tensors too, and there that sentence needs two
-changes: a complex ``J`` is not enough to describe a map that is not holomorphic, and for a
+Elsewhere this site uses real tensors, where ``y.backward(v)`` adds ``vᵀJ`` to ``x.grad``.
+PyTorch differentiates complex tensors too, and there that sentence needs two changes: a complex ``J`` is not enough to describe a map that is not holomorphic, and for a
 holomorphic one ``backward`` adds ``vᵀ·conj(J)``, with the complex conjugate of ``J``.
 
 This page works with the one description that always suffices: a complex number
