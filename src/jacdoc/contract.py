@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import string
+from typing import Literal
 
 import torch
 
@@ -25,7 +26,10 @@ __all__ = ["as_matrix", "einsum_subscripts", "elementwise_jacobian", "jvp", "vjp
 _LETTERS = string.ascii_lowercase + string.ascii_uppercase
 
 
-def einsum_subscripts(out_ndim: int, in_ndim: int, product: str = "vjp") -> str:
+Product = Literal["vjp", "jvp"]
+
+
+def einsum_subscripts(out_ndim: int, in_ndim: int, product: Product = "vjp") -> str:
     """Return the einsum string that contracts a Jacobian of the given ranks.
 
     Output indices take the first letters of the alphabet and input indices the next ones, in

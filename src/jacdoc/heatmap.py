@@ -10,8 +10,8 @@ from html import escape
 import torch
 
 from jacdoc._checks import check_out_ndim, check_rank, check_tensor, describe
+from jacdoc._layout import block_starts, format_number, index_labels, ink
 from jacdoc.contract import as_matrix
-from jacdoc.render import number
 
 __all__ = ["JacobianHeatmap", "show_jacobian"]
 
@@ -130,10 +130,6 @@ def _two_names(names: object) -> bool:
     return isinstance(names, tuple) and len(names) == 2 and all(isinstance(n, str) for n in names)
 
 
-def _index(position: tuple[int, ...]) -> str:
-    return ", ".join(map(str, position))
-
-
 def _colour(value: float, limit: float) -> tuple[int, int, int]:
     if math.isnan(value):
         return NOT_A_NUMBER
@@ -143,30 +139,18 @@ def _colour(value: float, limit: float) -> tuple[int, int, int]:
     return red, green, blue
 
 
-def _ink(fill: tuple[int, int, int]) -> str:
-    """Black or white, whichever has more contrast with the fill (WCAG's relative luminance)."""
-
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    luminance = 0.2126 * channel(fill[0]) + 0.7152 * channel(fill[1]) + 0.0722 * channel(fill[2])
-    return "#000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#fff"
-
-
 def _svg(J: torch.Tensor, out_ndim: int, names: tuple[str, str]) -> str:
     matrix = as_matrix(J, out_ndim).detach().to("cpu", torch.float64).tolist()
     out_shape, in_shape = tuple(J.shape[:out_ndim]), tuple(J.shape[out_ndim:])
-    rows = list(itertools.product(*(range(n) for n in out_shape)))
-    cols = list(itertools.product(*(range(n) for n in in_shape)))
+    rows, cols = index_labels(out_shape), index_labels(in_shape)
     finite = [abs(v) for row in matrix for v in row if math.isfinite(v)]
     limit = max(finite, default=0.0) or 1.0  # infinities take the colour of the largest
     y, x = (escape(name) for name in names)
 
-    shown = [[number(v, 3) for v in row] for row in matrix]
+    shown = [[format_number(v) for v in row] for row in matrix]
     cell: float = max(CELL, 10 + CHARACTER * max(len(text) for row in shown for text in row))
-    label_width = 14 + 8 * max(len(f"({_index(r)})") for r in rows)
-    label_height = 14 + 8 * max(len(f"({_index(c)})") for c in cols)
+    label_width = 14 + 8 * max(len(r) for r in rows)
+    label_height = 14 + 8 * max(len(c) for c in cols)
     width = label_width + cell * len(cols) + 2
     height = label_height + cell * len(rows) + 2
     caption = (
@@ -179,41 +163,35 @@ def _svg(J: torch.Tensor, out_ndim: int, names: tuple[str, str]) -> str:
     for (r, row), (c, col) in itertools.product(enumerate(rows), enumerate(cols)):
         fill = _colour(matrix[r][c], limit)
         value = shown[r][c]
-        title = f"J[{_index(row + col)}] = ∂{y}[{_index(row)}] / ∂{x}[{_index(col)}] = {value}"
+        both = (row[1:-1] + ", " + col[1:-1]).strip(", ")
+        title = f"J[{both}] = ∂{y}[{row[1:-1]}] / ∂{x}[{col[1:-1]}] = {value}"
         left, top = label_width + c * cell, label_height + r * cell
         cells.append(
             f'<g role="img"><title>{title}</title>'
             f'<rect x="{left}" y="{top}" width="{cell}" height="{cell}" fill="rgb{fill}"/>'
-            f'<text x="{left + cell / 2}" y="{top + cell / 2}" fill="{_ink(fill)}" '
+            f'<text x="{left + cell / 2}" y="{top + cell / 2}" fill="{ink(fill)}" '
             f'text-anchor="middle" dominant-baseline="central">{value}</text></g>'
         )
     labels = [
         f'<text x="{label_width - 6}" y="{label_height + (r + 0.5) * cell}" '
-        f'text-anchor="end" dominant-baseline="central">({_index(row)})</text>'
+        f'text-anchor="end" dominant-baseline="central">{row}</text>'
         for r, row in enumerate(rows)
     ] + [
         f'<text transform="translate({label_width + (c + 0.5) * cell},{label_height - 6}) '
-        f'rotate(-90)" dominant-baseline="central">({_index(col)})</text>'
+        f'rotate(-90)" dominant-baseline="central">{col}</text>'
         for c, col in enumerate(cols)
     ]
     # The corner says which side is which: outputs down the rows, inputs along the columns.
     labels.append(f'<text x="4" y="{label_height - 6}" font-style="italic">{y} ↓ {x} →</text>')
-    rules = []
-    # Blocks of different first indices, on a side of rank 2 or more (as to_latex draws them).
-    if len(out_shape) >= 2:
-        step = math.prod(out_shape[1:])
-        rules += [
-            f'<line x1="{label_width}" x2="{width - 2}" y1="{label_height + r * cell}" '
-            f'y2="{label_height + r * cell}"/>'
-            for r in range(step, len(rows), step)
-        ]
-    if len(in_shape) >= 2:
-        step = math.prod(in_shape[1:])
-        rules += [
-            f'<line y1="{label_height}" y2="{height - 2}" x1="{label_width + c * cell}" '
-            f'x2="{label_width + c * cell}"/>'
-            for c in range(step, len(cols), step)
-        ]
+    rules = [
+        f'<line x1="{label_width}" x2="{width - 2}" y1="{label_height + r * cell}" '
+        f'y2="{label_height + r * cell}"/>'
+        for r in block_starts(out_shape)
+    ] + [
+        f'<line y1="{label_height}" y2="{height - 2}" x1="{label_width + c * cell}" '
+        f'x2="{label_width + c * cell}"/>'
+        for c in block_starts(in_shape)
+    ]
     body = "".join(cells)
     ident = "jacdoc-" + hashlib.sha256(body.encode()).hexdigest()[:12]
     return (

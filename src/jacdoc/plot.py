@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import torch
 
 from jacdoc._checks import check_out_ndim, check_tensor
+from jacdoc._layout import block_starts, format_number, index_labels, ink
 from jacdoc.contract import as_matrix
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ def plot_jacobian(
     check_tensor(J, "J")
     out_ndim = check_out_ndim(out_ndim, J)
     import matplotlib.pyplot as plt
+    import numpy as np
 
     matrix = as_matrix(J, out_ndim).detach().to("cpu", torch.float64).numpy()
     if ax is None:
@@ -99,24 +100,23 @@ def plot_jacobian(
     if matrix.shape[1] > 4 and J.ndim - out_ndim > 1:
         # Index-pair labels side by side overlap past a few columns; stand them upright.
         ax.tick_params(axis="x", labelrotation=90)
-    # Block rules need an index pair to group by, as in to_latex: rank 2 or more on that side.
-    if len(out_shape) >= 2:
-        for position in range(1, out_shape[0]):
-            ax.axhline(position * math.prod(out_shape[1:]) - 0.5, color="0.4", linewidth=0.8)
-    if len(in_shape) >= 2:
-        for position in range(1, in_shape[0]):
-            ax.axvline(position * math.prod(in_shape[1:]) - 0.5, color="0.4", linewidth=0.8)
+    for row in block_starts(out_shape):
+        ax.axhline(row - 0.5, color="0.4", linewidth=0.8)
+    for column in block_starts(in_shape):
+        ax.axvline(column - 0.5, color="0.4", linewidth=0.8)
 
     if annotate is None:
         annotate = max(matrix.shape) <= 8
     if annotate:
+        colours = np.asarray(image.cmap(image.norm(matrix)))  # RGBA in 0-1, a cell each
         for (r, c), value in zip(
             itertools.product(range(matrix.shape[0]), range(matrix.shape[1])),
             matrix.flat,
             strict=True,
         ):
-            shade = "white" if abs(value) > 0.6 * limit else "black"
-            ax.text(c, r, f"{value:.3g}", ha="center", va="center", color=shade, fontsize=9)
+            red, green, blue = (255 * float(channel) for channel in colours[r, c, :3])
+            shade = ink((red, green, blue))
+            ax.text(c, r, format_number(value), ha="center", va="center", color=shade, fontsize=9)
     if title is not None:
         ax.set_title(title)
     return ax
@@ -134,9 +134,8 @@ def _label_axis(
     side: str,
 ) -> None:
     set_label(f"{side} index ({names})" if names else f"{side} (scalar)")
-    positions = list(itertools.product(*(range(size) for size in shape)))
-    if len(positions) > _MAX_LABELLED:
+    labels = index_labels(shape)
+    if len(labels) > _MAX_LABELLED:
         set_ticks([])
         return
-    labels = ["(" + ", ".join(map(str, p)) + ")" if p else "()" for p in positions]
-    set_ticks(range(len(positions)), labels)
+    set_ticks(range(len(labels)), labels)

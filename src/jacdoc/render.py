@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import torch
 
 from jacdoc._checks import check_out_ndim, check_rank, check_tensor
+from jacdoc._layout import block_starts, format_number
 from jacdoc.contract import as_matrix
 
 __all__ = ["to_latex"]
@@ -64,27 +63,16 @@ def to_latex(J: torch.Tensor, out_ndim: int, *, digits: int = 3, max_entries: in
     if J.numel() == 0:
         raise ValueError(f"J must have at least one entry; got shape {tuple(J.shape)}")
     matrix = as_matrix(J, out_ndim).detach().cpu().tolist()
-    n_rows, n_cols = len(matrix), len(matrix[0])
-    # Rules only make sense with an index pair to group by: rank 2 or more on that side.
-    row_block = math.prod(J.shape[1:out_ndim]) if out_ndim >= 2 else n_rows
-    col_block = math.prod(J.shape[out_ndim + 1 :]) if J.ndim - out_ndim >= 2 else n_cols
-    spec = "|".join("c" * col_block for _ in range(0, n_cols, col_block))
+    row_rules = set(block_starts(tuple(J.shape[:out_ndim])))
+    col_rules = set(block_starts(tuple(J.shape[out_ndim:])))
+    spec = "".join(("|c" if c in col_rules else "c") for c in range(len(matrix[0])))
     lines = []
     for r, row in enumerate(matrix):
-        if r and r % row_block == 0:
+        if r in row_rules:
             lines.append(r"\hline")
-        lines.append(" & ".join(_latex(number(v, digits)) for v in row) + r" \\")
+        lines.append(" & ".join(_latex(format_number(v, digits)) for v in row) + r" \\")
     lines[-1] = lines[-1].removesuffix(r" \\")
     return "\n".join([rf"\left[\begin{{array}}{{{spec}}}", *lines, r"\end{array}\right]"])
-
-
-def number(value: float, digits: int) -> str:
-    """A value as the heatmaps and LaTeX matrices show it: whole numbers without a point."""
-    if not math.isfinite(value):
-        return str(value)  # "nan", "inf", "-inf"
-    if value == int(value):
-        return str(int(value))  # also turns -0.0 into 0
-    return f"{value:.{digits}g}"
 
 
 def _latex(shown: str) -> str:
