@@ -3,8 +3,9 @@ Complex tensors: what ``backward`` and the Jacobian mean
 ========================================================
 
 Elsewhere this site uses real tensors, where ``y.backward(v)`` adds ``vᵀJ`` to ``x.grad``.
-PyTorch differentiates complex tensors too, and there that sentence needs two changes: a complex ``J`` is not enough to describe a map that is not holomorphic, and for a
-holomorphic one ``backward`` adds ``vᵀ·conj(J)``, with the complex conjugate of ``J``.
+PyTorch differentiates complex tensors too, and there that sentence needs two changes: a
+complex ``J`` is not enough to describe a map that is not holomorphic, and for a holomorphic
+one ``backward`` adds ``vᵀ·conj(J)``, with the complex conjugate of ``J``.
 
 This page works with the one description that always suffices: a complex number
 ``z = a + ib`` is the pair of reals ``(a, b)``, a complex tensor is its *real view*
