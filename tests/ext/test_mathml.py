@@ -34,11 +34,12 @@ def test_array_rules_become_cell_borders(latex, borders):
     assert not any("columnlines" in e.attrib or "rowlines" in e.attrib for e in math.iter())
     found = {}
     for cell in math.iter(f"{{{MATHML}}}mtd"):
-        style = cell.get("style", "")
+        rules = cell.get("class", "").split()
         found["".join(cell.itertext())] = " ".join(
-            side for side in ("right", "bottom") if f"border-{side}" in style
+            side for side in ("right", "bottom") if f"rule-{side}" in rules
         )
     assert found == borders
+    assert not any("style" in e.attrib for e in math.iter())
 
 
 @pytest.mark.sphinx("html", testroot="math")

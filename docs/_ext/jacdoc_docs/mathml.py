@@ -41,19 +41,21 @@ def draw_rules(table: ET.Element) -> None:
     """Turn ``array``'s ``|`` and ``\\hline`` into cell borders.
 
     latex2mathml writes them as ``columnlines`` and ``rowlines``, which MathML Core, the part
-    of MathML that Chromium implements, does not draw; CSS borders draw in every browser.
+    of MathML that Chromium implements, does not draw. CSS borders draw in every browser; they
+    come from classes (``jacdoc.css``), since the site's policy allows no inline styles of its
+    own.
     """
     columns = table.attrib.pop("columnlines", "").split()
     rows = table.attrib.pop("rowlines", "").split()
     for r, row in enumerate(table.findall(f"{{{MATHML}}}mtr")):
         for c, cell in enumerate(row.findall(f"{{{MATHML}}}mtd")):
-            borders = []
+            rules = []
             if c < len(columns) and columns[c] == "solid":
-                borders.append("border-right: 0.06em solid")
+                rules.append("rule-right")
             if r < len(rows) and rows[r] == "solid":
-                borders.append("border-bottom: 0.06em solid")
-            if borders:
-                cell.set("style", "; ".join(borders))
+                rules.append("rule-bottom")
+            if rules:
+                cell.set("class", " ".join(rules))
 
 
 def note_characters(app: Sphinx, doctree: nodes.document) -> None:
