@@ -53,8 +53,9 @@ def test_a_failing_example_is_a_warning_naming_its_file_line_and_assertion(galle
 
 def test_every_example_gets_a_box_under_its_title(gallery):
     page = (Path(gallery.outdir) / "auto_examples" / "01_passing.html").read_text()
-    title, box = page.index("<h1>A passing example"), page.index("run-it-yourself")
-    assert title < box < page.index("It links")
+    body = page[page.index("<body") :]  # the head's description quotes the text too
+    title, box = body.index("<h1>A passing example"), body.index("run-it-yourself")
+    assert title < box < body.index("It links")
 
 
 def test_notebooks_install_first_and_link_where_pages_have_roles(gallery):

@@ -7,7 +7,11 @@
 * :mod:`~jacdoc_docs.run_box`: the "Run it yourself" boxes, with their Colab links;
 * :mod:`~jacdoc_docs.notebooks`: the notebooks readers download, and their archives;
 * :mod:`~jacdoc_docs.gallery`: the examples' reset and links to their sources;
-* :mod:`~jacdoc_docs.html`: code blocks a keyboard can scroll;
+* :mod:`~jacdoc_docs.redirects`: the old addresses of pages that moved;
+* :mod:`~jacdoc_docs.search`: a Pagefind index, for a search that ranks;
+* :mod:`~jacdoc_docs.csp`: a Content-Security-Policy in every page;
+* :mod:`~jacdoc_docs.html`: code blocks a keyboard can scroll, and each page's description;
+* :mod:`~jacdoc_docs.images`: images with their sizes, lazily loaded below the first;
 * :mod:`~jacdoc_docs.streams`: what the notebook pages print, joined exactly as printed;
 * :mod:`~jacdoc_docs.logs`: no INFO logs from libraries in the build's output.
 
@@ -31,7 +35,11 @@ EXTENSIONS = (
     "run_box",
     "notebooks",
     "gallery",
+    "redirects",
     "html",
+    "images",
+    "search",
+    "csp",
     "streams",
 )
 
