@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -20,8 +21,11 @@ def gallery(make_app, rootdir, tmp_path_factory):
 
     srcdir = tmp_path_factory.mktemp("gallery") / "src"
     shutil.copytree(rootdir / "test-gallery", srcdir)
-    app = make_app("html", srcdir=srcdir, confoverrides={"jacdoc_project": TINY_PROJECT})
-    app.build()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")  # as outside pytest, which makes warnings errors
+        app = make_app("html", srcdir=srcdir, confoverrides={"jacdoc_project": TINY_PROJECT})
+        app.build()
+    app.python_warnings = [str(w.message) for w in caught]
     return app
 
 
@@ -49,6 +53,11 @@ def test_a_failing_example_is_a_warning_naming_its_file_line_and_assertion(galle
     assert "AssertionError: planted failure" in warnings
     page = (Path(gallery.outdir) / "auto_examples" / "02_failing.html").read_text()
     assert "AssertionError: planted failure" in re.sub(r"<[^>]+>", "", page)  # as a preview shows
+
+
+def test_names_linked_in_the_code_are_read_without_warnings(gallery):
+    """Reading ``y.grad`` of an intermediate, to link it, made torch warn in the build."""
+    assert not [w for w in gallery.python_warnings if "not a leaf" in w]
 
 
 def test_every_example_gets_a_box_under_its_title(gallery):

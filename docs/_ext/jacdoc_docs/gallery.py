@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -69,6 +70,15 @@ def preview_with_first_figure(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    # To link the names in an example's code, sphinx-gallery reads each of them from the
+    # example's variables: reading ``y.grad`` of an intermediate ``y`` makes torch warn, in
+    # the build's output, about what the example itself may be showing.
+    warnings.filterwarnings(
+        "ignore",
+        "The .grad attribute of a Tensor that is not a leaf",
+        UserWarning,
+        "sphinx_gallery.backreferences",
+    )
     app.connect("html-page-context", link_example_sources)
     app.connect("doctree-read", preview_with_first_figure)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
