@@ -31,6 +31,8 @@ BUILD = ROOT / "docs" / "_build"
 # Everything the site build generates, removed by --clean.
 GENERATED = [BUILD, ROOT / "docs" / "auto_examples", ROOT / "docs" / "gen_modules"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
+# The benchmarks of the site import its extension's helpers, as Sphinx and pytest do.
+EXTENSION_PATH = {"PYTHONPATH": str(ROOT / "docs" / "_ext")}
 
 
 def fingerprint(*paths: Path) -> str:
@@ -194,7 +196,20 @@ def bench_pages(session: nox.Session) -> None:
     """Weigh every page of the built site in Chromium (``-- --baseline OTHER/html``)."""
     install(session, "docs", "test")
     build_site(session, clean=False)
-    session.run("python", "benchmarks/bench_pages.py", *session.posargs)
+    session.run("python", "benchmarks/bench_pages.py", *session.posargs, env=EXTENSION_PATH)
+
+
+@nox.session(default=False)
+def lighthouse(session: nox.Session) -> None:
+    """Lighthouse's four scores for every page (needs npm; ``-- PAGE ...`` for some)."""
+    install(session, "docs")
+    build_site(session, clean=False)
+    prefix = Path(session.virtualenv.location)
+    if not (prefix / "node_modules" / ".bin" / "lighthouse").exists():
+        session.run("npm", "install", "--prefix", str(prefix), "lighthouse@12", external=True)
+    binary = str(prefix / "node_modules" / ".bin" / "lighthouse")
+    args = ["--lighthouse", binary, *session.posargs]
+    session.run("python", "benchmarks/lighthouse.py", *args, env=EXTENSION_PATH)
 
 
 if __name__ == "__main__":

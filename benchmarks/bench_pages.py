@@ -26,7 +26,7 @@ from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-from jacdoc_docs.project import CHROMIUM_ARGS, ROOT, serving
+from jacdoc_docs.project import CHROMIUM_ARGS, ROOT, content_pages, serving
 
 CHROMIUM = os.environ.get("JACDOC_CHROMIUM", "/usr/bin/chromium")
 # Runs in the page before its own scripts: checks at every frame whether all math is
@@ -61,7 +61,7 @@ def weigh(browser: Any, url: str) -> tuple[int, float]:
 
 def measure(sites: list[Path], repeats: int) -> dict[str, list[tuple[int, float] | None]]:
     """For each page of the first site: (bytes, median ms) in each site, None where absent."""
-    pages = sorted(p.relative_to(sites[0]).as_posix() for p in sites[0].rglob("*.html"))
+    pages = content_pages(sites[0])
     results: dict[str, list[tuple[int, float] | None]] = {}
     with ExitStack() as stack, sync_playwright() as playwright:
         servers = [stack.enter_context(serving(site)) for site in sites]

@@ -18,7 +18,9 @@ from typing import Any
 
 import pytest
 
-from .helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, html_pages, require_browser, visit
+from jacdoc_docs.project import content_pages
+
+from .helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, require_browser, visit
 
 require_browser()
 pytestmark = pytest.mark.site
@@ -121,8 +123,8 @@ def check_pages(url: str, paths: list[str]) -> tuple[dict[str, list[str]], int]:
 
 
 def test_every_page_in_light_and_dark_mode(site):
-    """Every page, shared between two browsers, one per core."""
-    pages = [p.relative_to(site.folder).as_posix() for p in html_pages(site.folder)]
+    """Every page but the old addresses, shared between two browsers, one per core."""
+    pages = content_pages(site.folder)
     with ThreadPoolExecutor(max_workers=2) as pool:
         shares = [pages[::2], pages[1::2]]
         results = list(pool.map(lambda share: check_pages(site.url, share), shares))

@@ -2,7 +2,7 @@
 benchmarks alike.
 
 How a strict build runs, the project as a fresh clone holds it, the built site served as
-GitHub Pages serves it, the Chromium that opens it, and where PyTorch comes from. Standard
+GitHub Pages serves it, and its pages, the Chromium that opens it, and where PyTorch comes from. Standard
 library only: nox imports this before any environment exists.
 """
 
@@ -116,6 +116,15 @@ def serving(folder: Path) -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def content_pages(site: Path) -> list[str]:
+    """The built site's pages, by path, without the old addresses, which only redirect."""
+    return [
+        page.relative_to(site).as_posix()
+        for page in sorted(site.rglob("*.html"))
+        if 'http-equiv="refresh"' not in page.read_text(encoding="utf-8")
+    ]
 
 
 #: Debian's Chromium, headless. Without the background-networking flags it phones home at
