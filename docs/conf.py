@@ -97,6 +97,7 @@ jacdoc_notebooks = {
     "questions": "questions.ipynb",
 }
 jacdoc_search_skips = ["404"]
+jacdoc_search_entries = {"questions": "q-"}
 # The 404 page is served at any depth, so its links are root-relative, under the site's path.
 notfound_urls_prefix = urlsplit(html_baseurl).path or "/"
 
