@@ -20,14 +20,21 @@ import pytest
 
 from jacdoc_docs.project import content_pages
 
-from .helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, require_browser, visit
+from .helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    axe_violations,
+    background_is_dark,
+    require_browser,
+    visit,
+)
 
 require_browser()
 pytestmark = pytest.mark.site
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 EXAMPLES = sorted((ROOT / "examples").rglob("[0-9][0-9]_*.py"))
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 # TeX left over where a formula should be. Code blocks are removed before looking.
 RAW_TEX = re.compile(
@@ -53,39 +60,6 @@ MATH_STATUS_JS = """() => {
 IMAGES_JS = """() => [...document.images].map(img => ({
     src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0,
 }))"""
-
-
-# Code is excluded from axe's colour checks, the slowest by far: its colours are the same few
-# token colours on every page, which test_colours.py checks for every token the site uses.
-# Every other rule checks code blocks too.
-CODE = [[".highlight"], [".sphx-glr-script-out"], ["div.output"]]
-# The only rules whose outcome depends on the colour scheme.
-COLOUR_RULES = ["color-contrast", "link-in-text-block"]
-AXE_JS = """async ([code, wcag, colours, coloursOnly]) => {
-    const found = await axe.run({exclude: code},
-        {runOnly: {type: 'rule', values: colours}, resultTypes: ['violations']});
-    if (!coloursOnly) {
-        const off = Object.fromEntries(colours.map(rule => [rule, {enabled: false}]));
-        const rest = await axe.run(document,
-            {runOnly: {type: 'tag', values: wcag}, rules: off, resultTypes: ['violations']});
-        found.violations.push(...rest.violations);
-    }
-    return found.violations.map(v => `${v.id}: ${v.help} ${JSON.stringify(
-        v.nodes.slice(0, 3).map(node => node.target))}`);
-}"""
-
-
-def axe_violations(page: Any, *, colours_only: bool = False) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.evaluate(Axe().axe_script)  # the axe-core that axe-playwright-python ships
-    found: list[str] = page.evaluate(AXE_JS, [CODE, WCAG_AA, COLOUR_RULES, colours_only])
-    return found
-
-
-def background_is_dark(page: Any) -> bool:
-    color = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    return max(int(c) for c in re.findall(r"\d+", color)[:3]) < 60
 
 
 def check_pages(url: str, paths: list[str]) -> tuple[dict[str, list[str]], int]:
@@ -187,21 +161,6 @@ def test_download_all_archives_hold_every_example(browser, site):
         with zipfile.ZipFile(io.BytesIO(fetch(page, jupyter))) as archive:
             names = sorted(Path(name).name for name in archive.namelist())
             assert names == sorted(f"{e.stem}.ipynb" for e in EXAMPLES)
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [("jacobian", "derivation.html"), ("einsum", "01_einsum_is_backward.html")],
-)
-def test_search_finds_the_page(browser, site, query, expected):
-    with visit(browser, site.url, f"search.html?q={query}") as (page, problems):
-        # Sphinx adds results one by one, then reports "Search finished, found N pages ...".
-        page.wait_for_function("document.body.innerText.includes('Search finished')", timeout=15000)
-        hrefs = page.eval_on_selector_all(
-            "ul.search li a", "links => links.map(a => a.getAttribute('href'))"
-        )
-    assert any(href.split("?")[0].split("#")[0].endswith(expected) for href in hrefs), hrefs
-    assert not problems, problems
 
 
 def test_a_heatmap_cell_on_the_derivation_page_names_its_derivative(browser, site):
