@@ -99,7 +99,7 @@ def test_the_policy_blocks_and_reports_what_a_page_was_not_built_with(browser, s
             lambda route: route.fulfill(body=planted, content_type="text/html"),
         )
         page.goto(f"{site.url}derivation.html", wait_until="load")
-        page.wait_for_function("window.violations.length >= 3")
+        page.wait_for_function("() => window.violations.length >= 3")
         violations = page.evaluate("window.violations")
         ran = page.evaluate("window.plantedInline === true")
         problems.clear()  # the violations, expected here
