@@ -8,6 +8,8 @@ import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import torch
+
 DOCS = Path(__file__).parent
 sys.path.insert(0, str(DOCS / "_ext"))
 
@@ -50,9 +52,8 @@ html_math_renderer = "mathml"  # docs/_ext/jacdoc_docs/mathml.py: no math JavaSc
 # The repository's address lives in one place, pyproject.toml's [project.urls]. The boxes tell
 # readers to clone it; furo's "view" and "edit" links use it, and jacdoc_docs points those of
 # gallery pages at the example scripts.
-jacdoc_repository = tomllib.loads((DOCS.parent / "pyproject.toml").read_text())["project"]["urls"][
-    "Source"
-]
+PYPROJECT = tomllib.loads((DOCS.parent / "pyproject.toml").read_text())
+jacdoc_repository = PYPROJECT["project"]["urls"]["Source"]
 html_theme_options = {
     "source_repository": jacdoc_repository,
     "source_branch": "main",
@@ -96,6 +97,12 @@ jacdoc_notebooks = {
     "index": "cheat_sheet.ipynb",
     "questions": "questions.ipynb",
 }
+# Every box and notebook says which torch ran the pages, and which versions CI tests.
+TESTED = PYPROJECT["tool"]["jacdoc"]["torch-tested"]
+jacdoc_torch = (
+    f"This site was built with torch {torch.__version__}; jacdoc is tested with torch "
+    f"{', '.join(TESTED[:-1])} and {TESTED[-1]}."
+)
 jacdoc_search_skips = ["404"]
 jacdoc_search_entries = {"questions": "q-"}
 # The 404 page is served at any depth, so its links are root-relative, under the site's path.

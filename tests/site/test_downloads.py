@@ -102,7 +102,9 @@ def test_install_commands_pin_the_served_wheel(site):
         assert requirement in html.unescape(page.read_text()), page
     for notebook in notebooks:
         first = "".join(json.loads(notebook.read_text())["cells"][0]["source"])
-        assert first == f'%pip install "{requirement}"', notebook.name
+        versions, install = first.split("\n")
+        assert versions.startswith("# This site was built with torch "), notebook.name
+        assert install == f'%pip install "{requirement}"', notebook.name
     print(f"{len(pages)} pages and {len(notebooks)} notebooks pin the wheel's sha256")
     assert len(pages) >= len(EXAMPLES) + 2
     assert len(notebooks) == len(EXAMPLES) + 2

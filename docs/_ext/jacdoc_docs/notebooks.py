@@ -76,9 +76,10 @@ def markdown_links(text: str, pattern: re.Pattern[str], docname: str, base_url: 
 def install_cell(config: Config) -> str:
     """The notebooks' first cell: the box's install command, as IPython's ``%pip``."""
     command = install_command(config)
+    versions = f"# {config.jacdoc_torch}\n" if config.jacdoc_torch else ""
     if config.html_baseurl:
-        return "%" + command.removeprefix("python -m ")
-    return (
+        return versions + "%" + command.removeprefix("python -m ")
+    return versions + (
         "# This notebook needs jacdoc with its plotting extra. From a clone of\n"
         f"# {config.jacdoc_repository}, run: {command}"
     )

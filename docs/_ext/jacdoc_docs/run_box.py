@@ -72,7 +72,7 @@ def box(config: Config, docname: str) -> nodes.admonition:
     command = install_command(config)
     admonition += nodes.literal_block(command, command, language="bash")
     links = nodes.paragraph()
-    links += nodes.Text("It needs PyTorch and matplotlib. ")
+    links += nodes.Text(f"It needs PyTorch and matplotlib. {config.jacdoc_torch} ")
     if notebook and docname in config.jacdoc_notebooks:
         href = "../" * docname.count("/") + f"notebooks/{notebook}"
         links += nodes.reference("", f"Download {notebook}", refuri=href)
@@ -107,6 +107,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("jacdoc_colab_repository", "", "html", types=frozenset({str}))
     # Pages other than the gallery's that are offered as notebooks: docname -> notebook.
     app.add_config_value("jacdoc_notebooks", {}, "env", types=frozenset({dict}))
+    # A sentence on the torch versions: the one that built the site, and the tested ones.
+    app.add_config_value("jacdoc_torch", "", "html", types=frozenset({str}))
     app.add_node(run_it_yourself)
     app.add_directive("run-it-yourself", RunItYourself)
     app.connect("doctree-read", add_to_examples)
