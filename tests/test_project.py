@@ -50,3 +50,24 @@ def test_stock_linux_with_only_pypi_takes_the_cpu_index():
 )
 def test_what_counts_as_cuda(name, version, cuda):
     assert is_cuda_package(name, version) is cuda
+
+
+def test_the_tested_torch_versions_are_the_floor_the_pin_and_the_workflows_matrix():
+    """The site names these versions as tested: each place that tests or allows one agrees."""
+    import re
+    import tomllib
+
+    from jacdoc_docs.project import ROOT
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    tested = pyproject["tool"]["jacdoc"]["torch-tested"]
+    (requirement,) = [d for d in pyproject["project"]["dependencies"] if d.startswith("torch")]
+    assert re.fullmatch(r"torch>=(\S+),<3", requirement).group(1) == tested[0]  # the floor
+    pin = re.search(r"^torch==(\S+)$", (ROOT / "constraints.txt").read_text(), re.MULTILINE)
+    assert pin is not None
+    assert pin.group(1) in tested
+    workflow = (ROOT / ".github" / "workflows" / "torch.yml").read_text()
+    matrix = re.search(r"^\s+torch: \[(.*)\]", workflow, re.MULTILINE)
+    assert matrix is not None
+    assert [v.strip(' "') for v in matrix.group(1).split(",")] == tested
+    assert tested == sorted(tested, key=lambda v: tuple(map(int, v.split("."))))

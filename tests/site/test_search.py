@@ -70,7 +70,7 @@ def test_the_sidebar_box_searches_in_light_and_dark_mode(browser, site):
             page.wait_for_function(RESULTS_FOR, arg=["einsum jacobian", 1], timeout=15_000)
             first = page.evaluate(SHOWN, 1)[0][0]
             assert background_is_dark(page) == (scheme == "dark")
-            problems += axe_violations(page, colours_only=scheme == "dark")
+            problems.extend(axe_violations(page, colours_only=scheme == "dark"))
         assert first.endswith("01_einsum_is_backward.html"), first
         assert not problems, (scheme, problems)
 
@@ -110,4 +110,3 @@ def test_the_policy_blocks_and_reports_what_a_page_was_not_built_with(browser, s
     ]
     assert not ran
     assert not [p for p in problems if "third-party request" in p]  # blocked before any request
-
