@@ -76,8 +76,9 @@ torch.testing.assert_close(G.bias.grad, -D.weight.detach()[0])  # d(-mean D(h))/
 # `nerfstudio-project/gsplat#390 <https://github.com/nerfstudio-project/gsplat/issues/390>`_.
 #
 # Only *leaves*, tensors you created with ``requires_grad=True``, keep a ``.grad``. Any result
-# of an operation is not a leaf, and that includes a tensor that ``.to()`` (or ``.cuda()``)
-# copied, and the new tensor a name is rebound to by ``x = x * 2``:
+# of an operation on a tensor that requires grad, with gradients enabled, is not a leaf, and
+# that includes a tensor that ``.to()`` (or ``.cuda()``) copied, and the new tensor a name is
+# rebound to by ``x = x * 2``:
 import warnings
 
 x = torch.ones(3, requires_grad=True).to(torch.float64)  # .cuda() is the same: a copy
