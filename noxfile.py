@@ -159,7 +159,7 @@ def linkcheck(session: nox.Session) -> None:
 
 @nox.session(default=False, name="torch")
 def torch_version(session: nox.Session) -> None:
-    """Unit tests, doctests and every example, with plain python, on another torch version.
+    """Unit tests, doctests, every example and page, with plain python, on another torch.
 
     ``nox -s torch -- 2.15.0``. torch comes from wherever pip is configured to take it: on
     Linux, set ``PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu`` for the CPU build.
@@ -173,15 +173,34 @@ def torch_version(session: nox.Session) -> None:
         lines = (ROOT / "constraints.txt").read_text().splitlines()
         pins.write_text("\n".join(line for line in lines if not line.startswith("torch==")))
         requirements = nox.project.dependency_groups(PYPROJECT, "test")
-        session.install("-c", str(pins), f"torch=={version}", *requirements, "sympy", "-e", ".")
+        session.install(
+            "-c",
+            str(pins),
+            f"torch=={version}",
+            *requirements,
+            "sympy",
+            "jupytext",
+            "ipython",
+            "-e",
+            ".",
+        )
     session.run("python", "-c", "import torch; print('torch', torch.__version__)")
     session.run("pytest", "src", "tests", "--ignore=tests/site", "--ignore=tests/ext")
     examples = sorted((ROOT / "examples").rglob("[0-9][0-9]_*.py"))
+    # The MyST pages too, whose notebooks readers run: each page's code as one script.
+    pages = [p for p in sorted((ROOT / "docs").glob("*.md")) if "{code-cell}" in p.read_text()]
     with tempfile.TemporaryDirectory() as tmp, session.chdir(tmp):
+        for page in pages:
+            script = f"{page.stem}.py"
+            session.run("jupytext", "--quiet", "--to", "py:percent", "-o", script, str(page))
+            examples.append(Path(tmp, script))
         for example in examples:
             session.run("python", str(example), env={"MPLBACKEND": "Agg"}, silent=True)
-            session.log(f"ran {example.relative_to(ROOT)}")
-    session.log(f"torch {version}: the unit tests, doctests and {len(examples)} examples passed")
+            session.log(f"ran {example.name}")
+    session.log(
+        f"torch {version}: the unit tests, doctests, {len(examples) - len(pages)} examples "
+        f"and {len(pages)} pages ({', '.join(p.name for p in pages)}) passed"
+    )
 
 
 @nox.session(default=False)
