@@ -212,7 +212,8 @@ print("gradcheck passes; jacrev, jacfwd and jvp match autograd on the plain form
 # formula agrees. Autograd on the plain formula differentiates each piece on its own: at its
 # kink it takes, by that operation's convention, one value between the piece's one-sided
 # derivatives, and the two values it takes do not add up to ``1/2``. (Which values it takes is
-# PyTorch's choice; those printed are PyTorch 2.13's.)
+# PyTorch's choice, and it changes: ``clamp``'s is 1 in torch 2.13 and 0 in torch 2.15. Those
+# printed are from the torch that ran this page.)
 def clamp_piece(x):
     return x.clamp(min=0)
 
