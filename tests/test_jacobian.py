@@ -319,6 +319,13 @@ def test_inference_mode_gives_the_jacobian_not_zeros(mode):
     torch.testing.assert_close(H, torch.diag(6 * x))
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_on_a_torch_whose_transforms_fail_in_inference_mode_too(mode, monkeypatch):
+    """torch 2.6's torch.func gives zeros in inference mode; jacobian then leaves it."""
+    monkeypatch.setattr(jacdoc.autodiff, "_transforms_work_in_inference_mode", lambda: False)
+    test_inference_mode_gives_the_jacobian_not_zeros(mode)
+
+
 def _shifted_by_a_constant(x):
     with torch.no_grad():
         shift = x.repeat(100) ** 2

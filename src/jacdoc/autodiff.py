@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -105,7 +106,9 @@ def jacobian(f: Function, x: torch.Tensor, *, mode: Mode = "auto") -> torch.Tens
     It composes like :mod:`torch.func`: inside :func:`torch.vmap`, :func:`torch.func.grad`,
     :func:`torch.func.jacrev` or :func:`torch.func.jacfwd`, and nested in itself, where the
     outer call differentiates the inner one, also through tensors the inner ``f`` closes
-    over. It works inside :class:`torch.no_grad` and :class:`torch.inference_mode`.
+    over. It works inside :class:`torch.no_grad` and :class:`torch.inference_mode`; on a torch
+    whose :mod:`torch.func` gives zeros in inference mode (torch 2.6, unlike 2.13), it leaves
+    inference mode and builds ``J`` by columns, whatever ``mode`` says.
 
     Parameters
     ----------
@@ -192,6 +195,11 @@ def jacobian(f: Function, x: torch.Tensor, *, mode: Mode = "auto") -> torch.Tens
         raise TypeError(f"f must be callable; got {describe(f)}")
     check_differentiable_tensor(x, "x")
     check_choice(mode, "mode", MODES)
+    if torch.is_inference_mode_enabled() and not _transforms_work_in_inference_mode():
+        # Outside inference mode, by columns: forward mode saves nothing for a backward pass,
+        # so tensors that f closes over may be inference tensors.
+        with torch.inference_mode(False):
+            return jacobian(f, x.clone(), mode="forward")
     if x.is_complex():  # the Jacobian of the real views
         return jacobian(lambda real: f(torch.view_as_complex(real)), _real(x), mode=mode)
     f = _real_valued(f)
@@ -213,6 +221,20 @@ def jacobian(f: Function, x: torch.Tensor, *, mode: Mode = "auto") -> torch.Tens
         else:
             J = _by_autograd(f, x, mode, tuning)
     return J if differentiable else J.detach()
+
+
+@functools.cache
+def _transforms_work_in_inference_mode() -> bool:
+    """Whether :mod:`torch.func` differentiates in inference mode on this torch.
+
+    Until pytorch/pytorch#177596 (2026), its transforms silently gave zeros there
+    (pytorch/pytorch#177318): torch 2.6 does, torch 2.13 does not.
+    """
+    with torch.inference_mode():
+        try:
+            return bool(torch.func.grad(torch.square)(torch.ones(())) == 2)
+        except RuntimeError:  # a torch that refuses, rather than answering wrong
+            return False
 
 
 def tuning_for(device: torch.device) -> Tuning:
