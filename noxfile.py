@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -157,6 +158,11 @@ def linkcheck(session: nox.Session) -> None:
     session.run("python", "-m", "sphinx", "-b", "linkcheck", "docs", str(BUILD / "linkcheck"))
 
 
+def normalized(name: str) -> str:
+    """A distribution's name as pip compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 @nox.session(default=False, name="torch")
 def torch_version(session: nox.Session) -> None:
     """Unit tests, doctests, every example and page, with plain python, on another torch.
@@ -168,22 +174,20 @@ def torch_version(session: nox.Session) -> None:
         session.error("Give one torch version: nox -s torch -- 2.15.0")
     (version,) = session.posargs
     with tempfile.TemporaryDirectory() as tmp:
-        # Every pin but torch's.
+        # Every pin but those of torch and of what it requires, which it pins itself (torch
+        # 2.6 requires an older sympy than the pins'): pip's dry run says what that is.
+        report = Path(tmp) / "report.json"
+        dry_run = ["--dry-run", "--ignore-installed", "--quiet", "--report", str(report)]
+        session.run("python", "-m", "pip", "install", *dry_run, f"torch=={version}")
+        required = {
+            normalized(p["metadata"]["name"]) for p in json.loads(report.read_text())["install"]
+        }
         pins = Path(tmp) / "constraints.txt"
         lines = (ROOT / "constraints.txt").read_text().splitlines()
-        pins.write_text("\n".join(line for line in lines if not line.startswith("torch==")))
+        pins.write_text("\n".join(l for l in lines if normalized(l.split("==")[0]) not in required))
         requirements = nox.project.dependency_groups(PYPROJECT, "test")
-        session.install(
-            "-c",
-            str(pins),
-            f"torch=={version}",
-            *requirements,
-            "sympy",
-            "jupytext",
-            "ipython",
-            "-e",
-            ".",
-        )
+        extra = ["sympy", "jupytext", "ipython"]  # for the examples and the MyST pages
+        session.install("-c", str(pins), f"torch=={version}", *requirements, *extra, "-e", ".")
     session.run("python", "-c", "import torch; print('torch', torch.__version__)")
     session.run("pytest", "src", "tests", "--ignore=tests/site", "--ignore=tests/ext")
     examples = sorted((ROOT / "examples").rglob("[0-9][0-9]_*.py"))
