@@ -77,10 +77,12 @@ def test_a_myst_page_becomes_a_notebook_without_directives(tmp_path):
         ":::{admonition} A note\n:class: tip\n\nBody text.\n:::\n\n"
         "```{code-cell} ipython3\nprint(1)\n```\n"
     )
-    config = SimpleNamespace(html_baseurl="", jacdoc_repository="https://github.com/x/y")
+    config = SimpleNamespace(
+        html_baseurl="", jacdoc_repository="https://github.com/x/y", jacdoc_torch="Tested with 9.9"
+    )
     cells = json.loads(myst_notebook(page, "page", config))["cells"]  # type: ignore[arg-type]
     assert [c["cell_type"] for c in cells] == ["code", "markdown", "code"]
-    assert cells[0]["source"].startswith("# This notebook needs jacdoc")
+    assert cells[0]["source"].startswith("# Tested with 9.9\n# This notebook needs jacdoc")
     assert "run-it-yourself" not in cells[1]["source"]
     assert "> **A note**\n>\n> Body text." in cells[1]["source"]
     assert cells[2]["source"] == "print(1)"
