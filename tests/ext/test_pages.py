@@ -86,3 +86,15 @@ def test_an_old_address_sends_the_reader_on(pages):
     assert '<meta name="robots" content="noindex">' in moved
     assert "Content-Security-Policy" in moved
     assert 'src="../_static/redirect.js"' in moved
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="math",
+    confoverrides={"extensions": ["jacdoc_docs.mathml", "jacdoc_docs.search"]},
+)
+def test_search_on_another_theme_says_what_it_indexes(app):
+    from sphinx.errors import ExtensionError
+
+    with pytest.raises(ExtensionError, match="#furo-main-content.*not able to build an index"):
+        app.build()

@@ -18,15 +18,18 @@ import tempfile
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 from sphinx.util.typing import ExtensionMetadata
 
 #: What Pagefind reads of each page: the article, not the navigation around it ...
 ROOT = "#furo-main-content"
 #: ... and not what every page repeats: section links, the "Run it yourself" box, and
-#: sphinx-gallery's download links, timings and signature.
+#: sphinx-gallery's download links, timings and signature; nor what the examples print, which
+#: includes the timings that pages measure, and would make each build's index differ.
 SKIPPED = [
     ".headerlink",
     ".run-it-yourself",
+    ".sphx-glr-script-out",
     ".sphx-glr-download-link-note",
     ".sphx-glr-footer",
     ".sphx-glr-timing",
@@ -111,7 +114,12 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
         }
         Path(tmp, "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
         shutil.rmtree(outdir / "pagefind", ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "pagefind"], cwd=tmp, check=True)
+        run = subprocess.run([sys.executable, "-m", "pagefind"], cwd=tmp, capture_output=True)
+    if run.returncode != 0:
+        raise ExtensionError(
+            f"Pagefind could not index the pages' {ROOT} (furo's article): "
+            + (run.stderr or run.stdout).decode(errors="replace").strip()
+        )
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

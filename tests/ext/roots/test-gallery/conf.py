@@ -1,4 +1,5 @@
 extensions = ["sphinx_gallery.gen_gallery", "jacdoc_docs"]
+html_theme = "furo"  # the site's: its search indexes furo's article
 jacdoc_repository = "https://github.com/example/tiny"
 exclude_patterns = [
     "examples",
