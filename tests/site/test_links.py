@@ -123,9 +123,9 @@ def test_no_example_shows_an_empty_code_cell(site):
 
 
 def test_published_pages_have_social_previews(site):
-    page = site.folder / "auto_examples" / "01_einsum_is_backward.html"
+    page = site.folder / "auto_examples" / "01_tensor" / "01_einsum_is_backward.html"
     meta = parse(page).meta
-    assert meta["og:url"] == site.url + "auto_examples/01_einsum_is_backward.html"
+    assert meta["og:url"] == site.url + "auto_examples/01_tensor/01_einsum_is_backward.html"
     assert "einsum" in meta["og:title"]
     assert meta["og:description"]
     image = meta["og:image"]  # the page's first figure

@@ -57,8 +57,11 @@ MATH_STATUS_JS = """() => {
     };
 }"""
 
-IMAGES_JS = """() => [...document.images].map(img => ({
-    src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0,
+# Images below the first load lazily, when a reader scrolls to them; here, all at once.
+IMAGES_JS = """async () => Promise.all([...document.images].map(async img => {
+    img.loading = 'eager';
+    await img.decode().catch(() => null);
+    return {src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0};
 }))"""
 
 
