@@ -123,6 +123,13 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def reproducible(session: nox.Session) -> None:
+    """Two clean builds of the site, at once, in two folders: byte-identical but for timings."""
+    install(session, "docs", "test")
+    session.run("pytest", "-m", "reproducible", *session.posargs)
+
+
+@nox.session(default=False)
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check on every Python file; mypy on all but the examples."""
     install(session, "docs", "test", "lint")

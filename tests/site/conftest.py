@@ -5,7 +5,8 @@ When any is selected, the build starts in the background as soon as the tests ar
 in a copy of the project (the files git sees, new ones included), with the address of the
 local server that then serves it: the published site, on this machine. The site's tests run
 last, so that the rest of the suite runs meanwhile. When the reproducibility test is selected
-too, a second copy, in another folder, is built at the same time with the same settings.
+(``-m reproducible``), a second copy, in another folder, is built at the same time with the
+same settings.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ sites: HTML, images, downloads, notebooks, the wheel, the search index.
 Only the pages that time themselves may differ: an example that measures wall-clock time on
 the build machine says so with ``# jacdoc: timed`` in its source, and its page and figures, and
 the search index that holds their words, are allowed to differ.
+
+Two whole builds are most of a test run's work, so ``nox -s tests`` leaves this test out;
+``nox -s reproducible`` runs it, and so does CI.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import pytest
 
 from .helpers import ROOT
 
-pytestmark = pytest.mark.site
+pytestmark = [pytest.mark.site, pytest.mark.reproducible]
 
 TIMED = sorted(
     p.stem for p in (ROOT / "examples").rglob("*.py") if "# jacdoc: timed" in p.read_text()
