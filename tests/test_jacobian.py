@@ -326,6 +326,21 @@ def test_on_a_torch_whose_transforms_fail_in_inference_mode_too(mode, monkeypatc
     test_inference_mode_gives_the_jacobian_not_zeros(mode)
 
 
+@pytest.mark.parametrize("mode", ["auto", "reverse"])
+def test_leaving_inference_mode_builds_rows_where_f_has_no_forward_rule(mode, monkeypatch):
+    monkeypatch.setattr(jacdoc.autodiff, "_transforms_work_in_inference_mode", lambda: False)
+    points = torch.tensor([[0.0, 1.0], [2.0, 0.5], [1.0, 3.0]])
+    x = torch.tensor([[1.0, 2.0]], requires_grad=True)
+    expected = torch.autograd.functional.jacobian(lambda x: torch.cdist(x, points), x)
+    with torch.inference_mode():
+        J = jacdoc.jacobian(lambda x: torch.cdist(x, points), x, mode=mode)
+        with pytest.raises(NotImplementedError, match="forward AD"):
+            jacdoc.jacobian(lambda x: torch.cdist(x, points), x, mode="forward")
+    torch.testing.assert_close(J, expected)
+    assert not J.requires_grad  # no graph back to the caller's x, as in inference mode
+    assert x.grad is None and x._version == 0
+
+
 def _shifted_by_a_constant(x):
     with torch.no_grad():
         shift = x.repeat(100) ** 2

@@ -106,9 +106,11 @@ def jacobian(f: Function, x: torch.Tensor, *, mode: Mode = "auto") -> torch.Tens
     It composes like :mod:`torch.func`: inside :func:`torch.vmap`, :func:`torch.func.grad`,
     :func:`torch.func.jacrev` or :func:`torch.func.jacfwd`, and nested in itself, where the
     outer call differentiates the inner one, also through tensors the inner ``f`` closes
-    over. It works inside :class:`torch.no_grad` and :class:`torch.inference_mode`; on a torch
-    whose :mod:`torch.func` gives zeros in inference mode (torch 2.6, unlike 2.13), it leaves
-    inference mode and builds ``J`` by columns, whatever ``mode`` says.
+    over. It works inside :class:`torch.no_grad` and :class:`torch.inference_mode`. On a torch
+    whose :func:`torch.func.grad`, ``vjp`` and ``jvp`` give zeros in inference mode (torch 2.6;
+    2.13 gives the right values), it leaves inference mode for a copy of ``x`` and builds ``J``
+    by columns where ``f``'s operations allow, by rows otherwise; that ``J`` is never
+    differentiable.
 
     Parameters
     ----------
@@ -196,10 +198,17 @@ def jacobian(f: Function, x: torch.Tensor, *, mode: Mode = "auto") -> torch.Tens
     check_differentiable_tensor(x, "x")
     check_choice(mode, "mode", MODES)
     if torch.is_inference_mode_enabled() and not _transforms_work_in_inference_mode():
-        # Outside inference mode, by columns: forward mode saves nothing for a backward pass,
-        # so tensors that f closes over may be inference tensors.
+        # Outside inference mode, on a detached copy, since leaving it turns grad mode back
+        # on. Columns first: forward mode saves nothing for a backward pass, so f may close
+        # over inference tensors; rows where an operation of f has no forward-mode rule.
         with torch.inference_mode(False):
-            return jacobian(f, x.clone(), mode="forward")
+            copy = x.detach().clone()
+            try:
+                return jacobian(f, copy, mode="forward").detach()
+            except NotImplementedError:
+                if mode == "forward":
+                    raise
+                return jacobian(f, copy, mode="reverse").detach()
     if x.is_complex():  # the Jacobian of the real views
         return jacobian(lambda real: f(torch.view_as_complex(real)), _real(x), mode=mode)
     f = _real_valued(f)
@@ -227,7 +236,7 @@ def jacobian(f: Function, x: torch.Tensor, *, mode: Mode = "auto") -> torch.Tens
 def _transforms_work_in_inference_mode() -> bool:
     """Whether :mod:`torch.func` differentiates in inference mode on this torch.
 
-    Until pytorch/pytorch#177596 (2026), its transforms silently gave zeros there
+    Until pytorch/pytorch#177596 (2026), grad, vjp and jvp silently gave zeros there
     (pytorch/pytorch#177318): torch 2.6 does, torch 2.13 does not.
     """
     with torch.inference_mode():
