@@ -157,7 +157,8 @@ AXE_JS = """async ([code, wcag, colours, coloursOnly]) => {
 def axe_violations(page: Any, *, colours_only: bool = False) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
-    page.evaluate(Axe().axe_script)  # the axe-core that axe-playwright-python ships
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(Axe().axe_script)  # the axe-core that axe-playwright-python ships
     found: list[str] = page.evaluate(AXE_JS, [CODE, WCAG_AA, COLOUR_RULES, colours_only])
     return found
 
