@@ -11,13 +11,17 @@ import pytest
 
 try:  # everything below needs the environment that nox makes
     import hypothesis
-    import torch  # noqa: F401
+    import torch
 except ModuleNotFoundError as missing:
     raise pytest.UsageError(
         f"the tests need {missing.name}, which this Python lacks: run them with "
         "`nox -s tests`, or with the pytest of the environment it makes, .nox/tests/bin/pytest "
         "(see the README)"
     ) from None
+
+# The site's build runs beside these tests, on the same cores. Their tensors are small, so
+# one thread loses them little, and leaves the build a core of its own.
+torch.set_num_threads(1)
 
 # The extension's tests build tiny Sphinx projects; `nox -s torch` tests the package alone,
 # without Sphinx.
