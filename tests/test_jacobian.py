@@ -338,7 +338,8 @@ def test_leaving_inference_mode_builds_rows_where_f_has_no_forward_rule(mode, mo
             jacdoc.jacobian(lambda x: torch.cdist(x, points), x, mode="forward")
     torch.testing.assert_close(J, expected)
     assert not J.requires_grad  # no graph back to the caller's x, as in inference mode
-    assert x.grad is None and x._version == 0
+    assert x.grad is None
+    assert x._version == 0
 
 
 def _shifted_by_a_constant(x):

@@ -96,5 +96,5 @@ def test_an_old_address_sends_the_reader_on(pages):
 def test_search_on_another_theme_says_what_it_indexes(app):
     from sphinx.errors import ExtensionError
 
-    with pytest.raises(ExtensionError, match="#furo-main-content.*not able to build an index"):
+    with pytest.raises(ExtensionError, match=r"#furo-main-content.*not able to build an index"):
         app.build()

@@ -114,7 +114,8 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
         }
         Path(tmp, "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
         shutil.rmtree(outdir / "pagefind", ignore_errors=True)
-        run = subprocess.run([sys.executable, "-m", "pagefind"], cwd=tmp, capture_output=True)
+        command = [sys.executable, "-m", "pagefind"]
+        run = subprocess.run(command, cwd=tmp, capture_output=True, check=False)
     if run.returncode != 0:
         raise ExtensionError(
             f"Pagefind could not index the pages' {ROOT} (furo's article): "
