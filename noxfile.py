@@ -170,7 +170,9 @@ def normalized(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-@nox.session(default=False, name="torch")
+# A new environment every time: torch installed over another version leaves that version's
+# CUDA libraries behind (2.15 over 2.6 fails to import: "undefined symbol: ncclCommResume").
+@nox.session(default=False, name="torch", reuse_venv=False)
 def torch_version(session: nox.Session) -> None:
     """Unit tests, doctests, every example and page, with plain python, on another torch.
 
