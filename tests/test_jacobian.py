@@ -319,6 +319,15 @@ def test_inference_mode_gives_the_jacobian_not_zeros(mode):
     torch.testing.assert_close(H, torch.diag(6 * x))
 
 
+def test_the_releases_the_docstring_names_are_told_apart():
+    """jacobian's docstring: torch.func gives zeros in inference mode on 2.6, not on 2.13."""
+    release = ".".join(torch.__version__.split(".")[:2])
+    works = {"2.6": False, "2.13": True, "2.15": True}  # the releases jacdoc is tested with
+    if release not in works:
+        pytest.skip(f"torch {release} is not one of the tested releases {sorted(works)}")
+    assert jacdoc.autodiff._transforms_work_in_inference_mode() is works[release]
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_on_a_torch_whose_transforms_fail_in_inference_mode_too(mode, monkeypatch):
     """torch 2.6's torch.func gives zeros in inference mode; jacobian then leaves it."""
