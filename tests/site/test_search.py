@@ -53,6 +53,7 @@ def test_a_learners_words_find_the_answer_among_the_first_three_results(browser,
         # tabs wait at once.
         tabs = [page, *(page.context.new_page() for _ in range(3))]
         for tab in tabs[1:]:
+            tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
             tab.goto(site.url + "search.html")
         for start in range(0, len(queries), len(tabs)):
             batch = list(zip(tabs, queries[start : start + len(tabs)], strict=False))
