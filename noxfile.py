@@ -21,7 +21,13 @@ from pathlib import Path
 import nox
 
 sys.path.insert(0, str(Path(__file__).parent / "docs" / "_ext"))
-from jacdoc_docs.project import ROOT, cpu_index_arguments, is_cuda_package, sphinx_arguments
+from jacdoc_docs.project import (
+    ROOT,
+    cpu_index_arguments,
+    is_cuda_package,
+    myst_pages,
+    sphinx_arguments,
+)
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "virtualenv"
@@ -201,10 +207,11 @@ def torch_version(session: nox.Session) -> None:
     session.run("pytest", "src", "tests", "--ignore=tests/site", "--ignore=tests/ext")
     examples = sorted((ROOT / "examples").rglob("[0-9][0-9]_*.py"))
     # The MyST pages too, whose notebooks readers run: each page's code as one script.
-    pages = [p for p in sorted((ROOT / "docs").glob("*.md")) if "{code-cell}" in p.read_text()]
+    pages = myst_pages()
+    names = [page.relative_to(ROOT / "docs").as_posix() for page in pages]
     with tempfile.TemporaryDirectory() as tmp, session.chdir(tmp):
-        for page in pages:
-            script = f"{page.stem}.py"
+        for page, name in zip(pages, names, strict=True):
+            script = name.replace("/", "_").replace(".md", ".py")
             session.run("jupytext", "--quiet", "--to", "py:percent", "-o", script, str(page))
             examples.append(Path(tmp, script))
         for example in examples:
@@ -212,7 +219,7 @@ def torch_version(session: nox.Session) -> None:
             session.log(f"ran {example.name}")
     session.log(
         f"torch {version}: the unit tests, doctests, {len(examples) - len(pages)} examples "
-        f"and {len(pages)} pages ({', '.join(p.name for p in pages)}) passed"
+        f"and {len(pages)} pages ({', '.join(names)}) passed"
     )
 
 

@@ -91,20 +91,22 @@ if html_baseurl:
 # The repository whose "notebooks" branch the Pages workflow publishes: Colab opens notebooks
 # from there. Only GitHub's builds know it, so a local build shows no Colab link.
 jacdoc_colab_repository = os.environ.get("GITHUB_REPOSITORY", "")
+# The questions, a page per subject (docs/questions/), listed by docs/questions.md.
+QUESTIONS = sorted(page.stem for page in (DOCS / "questions").glob("*.md"))
 # The MyST pages that are also offered as notebooks, and the notebooks' names.
 jacdoc_notebooks = {
     "derivation": "derivation.ipynb",
     "index": "cheat_sheet.ipynb",
-    "questions": "questions.ipynb",
-}
+} | {f"questions/{name}": f"questions_{name}.ipynb" for name in QUESTIONS}
 # Every box and notebook says which torch ran the pages, and which versions CI tests.
 TESTED = PYPROJECT["tool"]["jacdoc"]["torch-tested"]
 jacdoc_torch = (
     f"This site was built with torch {torch.__version__}; jacdoc is tested with torch "
     f"{', '.join(TESTED[:-1])} and {TESTED[-1]}."
 )
-jacdoc_search_skips = ["404"]
-jacdoc_search_entries = {"questions": "q-"}
+# The list of questions repeats their titles, which are indexed where they are answered.
+jacdoc_search_skips = ["404", "questions"]
+jacdoc_search_entries = {f"questions/{name}": "q-" for name in QUESTIONS}
 # The 404 page is served at any depth, so its links are root-relative, under the site's path.
 notfound_urls_prefix = urlsplit(html_baseurl).path or "/"
 

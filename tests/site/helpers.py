@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from jacdoc_docs.project import CHROMIUM_ARGS, ROOT
+from jacdoc_docs.project import CHROMIUM_ARGS, ROOT, myst_pages
 
 __all__ = [
     "CHROMIUM",
@@ -22,6 +22,8 @@ __all__ = [
     "axe_violations",
     "background_is_dark",
     "html_pages",
+    "myst_pages",
+    "question_pages",
     "questions",
     "require_browser",
     "visit",
@@ -112,9 +114,10 @@ def visit(
 
 @dataclass(frozen=True)
 class Question:
-    """One entry of the questions page, as its source writes it."""
+    """One entry of a questions page, as its source writes it."""
 
-    label: str  # its anchor on the page: q-...
+    page: str  # the document that holds it, such as ``questions/backward``
+    label: str  # its anchor on that page: q-...
     text: str  # the entry, from its heading to the next entry's label
 
     @property
@@ -124,13 +127,22 @@ class Question:
         return found.group(1) if found else None
 
 
+def question_pages() -> list[str]:
+    """The questions pages, as ``docs/questions.md`` lists them."""
+    index = (ROOT / "docs" / "questions.md").read_text(encoding="utf-8")
+    return re.findall(r"^(questions/\w+)$", index, re.MULTILINE)
+
+
 def questions() -> list[Question]:
-    """The entries of ``docs/questions.md``, in page order."""
-    source = (ROOT / "docs" / "questions.md").read_text(encoding="utf-8")
-    found = re.finditer(
-        r"^\((q-[a-z0-9-]+)\)=\n(.*?)(?=^\(q-|\Z)", source, re.MULTILINE | re.DOTALL
-    )
-    return [Question(match.group(1), match.group(2)) for match in found]
+    """The entries of the questions pages, in the order of the list of questions."""
+    found = []
+    for page in question_pages():
+        source = (ROOT / "docs" / f"{page}.md").read_text(encoding="utf-8")
+        entries = re.finditer(
+            r"^\((q-[a-z0-9-]+)\)=\n(.*?)(?=^\(q-|\Z)", source, re.MULTILINE | re.DOTALL
+        )
+        found += [Question(page, match.group(1), match.group(2)) for match in entries]
+    return found
 
 
 # Code is excluded from axe's colour checks, the slowest by far: its colours are the same few

@@ -28,13 +28,12 @@ from pathlib import Path
 import pytest
 
 from .conftest import REPOSITORY
-from .helpers import ROOT
+from .helpers import ROOT, myst_pages
 
 pytestmark = pytest.mark.site
 
 EXAMPLES = {p.stem: p for p in (ROOT / "examples").rglob("[0-9][0-9]_*.py")}
-#: The MyST pages that run code, each served as a notebook too.
-MYST_PAGES = [p for p in (ROOT / "docs").glob("*.md") if "```{code-cell}" in p.read_text()]
+MYST_PAGES = myst_pages()
 RAW_MARKUP = re.compile(r":[a-z:]+:`|^\.\. [\w-]+::|\{[\w-]+\}`|^(```|:::)\{", re.MULTILINE)
 INSTALL = re.compile(r'python -m pip install "(jacdoc\[plot\] @ [^"]+)"')
 BORROWED = sysconfig.get_paths()["purelib"]  # this environment's packages

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from .helpers import ROOT, html_pages
+from .helpers import ROOT, html_pages, questions
 
 pytestmark = pytest.mark.site
 
@@ -65,6 +65,13 @@ def test_every_relative_link_and_anchor_resolves(site):
     print(f"checked {checked} relative links in {len(parsed)} pages")
     assert checked > 500
     assert not broken, "\n".join(broken)
+
+
+def test_the_list_of_questions_links_to_each_question_where_it_is_answered(site):
+    links = {link for _, link in parse(site.folder / "questions.html").links}
+    answers = {f"{question.page}.html#{question.label}" for question in questions()}
+    assert len(answers) >= 40
+    assert answers <= links, sorted(answers - links)
 
 
 def test_no_page_loads_anything_from_another_host(site):

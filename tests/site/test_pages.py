@@ -3,7 +3,7 @@
 Every HTML page is opened once, from the local server that serves the published build: it
 must load with no console error, no failed or third-party request, every formula rendered as
 MathML and every image loaded, and axe-core must find no WCAG 2 A or AA violation, in light
-mode and then, on the same page, in dark mode. Then the downloads, the search and a heatmap.
+mode and then, on the same page, in dark mode. Then the downloads, a heatmap and old links.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from .helpers import (
     ROOT,
     axe_violations,
     background_is_dark,
+    questions,
     require_browser,
     visit,
 )
@@ -181,4 +182,21 @@ def test_a_heatmap_cell_on_the_derivation_page_names_its_derivative(browser, sit
             [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
         )
     assert under_pointer == derivative  # the tooltip a browser shows on hover
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("where", [0, -1], ids=["first", "last"])
+def test_an_old_link_to_a_question_lands_on_it_where_it_is_now(browser, site, where):
+    """The questions were all on questions.html once; links to them went to its anchors."""
+    question = questions()[where]
+    with visit(browser, site.url, f"questions.html#{question.label}") as (page, problems):
+        page.wait_for_url(f"{site.url}{question.page}.html#{question.label}")
+        # furo scrolls smoothly: wait until the heading is at the top of the window.
+        page.wait_for_function(
+            """label => {
+                const top = document.getElementById(label).getBoundingClientRect().top;
+                return top >= 0 && top < 100;
+            }""",
+            arg=question.label,
+        )
     assert not problems, problems

@@ -1,4 +1,4 @@
-"""The questions page, as written: real questions, each cited, answered, checked, sent deeper.
+"""The questions pages, as written: real questions, each cited, answered, checked, sent deeper.
 
 These read the page's source; its code runs when the site is built, which fails on an error.
 """
@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from urllib.parse import urlsplit
 
-from .helpers import ROOT, questions
+from .helpers import ROOT, question_pages, questions
 
 #: Where the questions were asked: public Q&A sites, forums and issue trackers.
 PUBLIC = {
@@ -24,6 +24,16 @@ ASKED = re.compile(r"^Asked as \[(?P<title>[^\]]+)\]\((?P<url>[^)]+)\)", re.MULT
 CELL = re.compile(r"^```\{code-cell\} ipython3\n(?P<code>.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
+def test_every_questions_page_is_listed_once():
+    pages = question_pages()
+    on_disk = sorted(
+        p.relative_to(ROOT / "docs").with_suffix("").as_posix()
+        for p in (ROOT / "docs" / "questions").glob("*.md")
+    )
+    assert len(pages) == len(set(pages))
+    assert sorted(pages) == on_disk
+
+
 def test_at_least_forty_distinct_questions():
     found = questions()
     assert len(found) >= 40
@@ -34,7 +44,7 @@ def test_at_least_forty_distinct_questions():
 
 def test_each_question_is_a_heading_cited_where_it_was_asked():
     for question in questions():
-        assert question.text.startswith("### "), question.label
+        assert question.text.startswith("## "), question.label
         asked = ASKED.search(question.text)
         assert asked is not None, f"{question.label} does not say where it was asked"
         address = urlsplit(asked.group("url"))

@@ -39,7 +39,10 @@ def answering() -> dict[str, set[str]]:
     answers = {}
     for question in questions():
         assert question.deeper is not None, question.label
-        answers[question.label] = {f"questions.html#{question.label}", f"{question.deeper}.html"}
+        answers[question.label] = {
+            f"{question.page}.html#{question.label}",
+            f"{question.deeper}.html",
+        }
     return answers
 
 

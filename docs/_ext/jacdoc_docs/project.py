@@ -37,6 +37,13 @@ SPHINX_OPTIONS = [
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
+def myst_pages() -> list[Path]:
+    """The MyST pages whose code runs at build, each also served as a notebook."""
+    docs = ROOT / "docs"
+    pages = sorted([*docs.glob("*.md"), *docs.glob("questions/*.md")])
+    return [page for page in pages if "```{code-cell}" in page.read_text(encoding="utf-8")]
+
+
 def sphinx_arguments(project: Path, *extra: str) -> list[str]:
     """``python``'s arguments for a strict build of ``project``'s site into ``docs/_build/html``.
 
