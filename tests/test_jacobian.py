@@ -129,6 +129,14 @@ def test_f_runs_as_often_as_the_docstring_says(mode, in_shape, out_shape, calls)
     assert len(shapes_seen) == calls
 
 
+def test_the_docstring_quotes_the_tuning_and_the_chunks_the_code_uses():
+    doc = " ".join((jacdoc.jacobian.__doc__ or "").split())
+    loop = f"{TUNING['cpu'].small_count} on a CPU, {TUNING['cuda'].small_count} on a GPU"
+    assert loop in doc
+    rows = chunk_size(300_000, 3)  # reverse mode on a map from 3 inputs to 300,000 outputs
+    assert f"takes {300_000 // rows:,} chunks of {rows} rows, 300,000 VJPs in all" in doc
+
+
 @settings(max_examples=15, deadline=None)
 @given(in_shape=shapes, inner=modes, outer=modes)
 def test_nested_calls_give_the_hessian(in_shape, inner, outer):
