@@ -1,6 +1,6 @@
 """The questions pages, as written: real questions, each cited, answered, checked, sent deeper.
 
-These read the page's source; its code runs when the site is built, which fails on an error.
+These read the pages' sources; their code runs when the site is built, which fails on an error.
 """
 
 from __future__ import annotations
